@@ -1,0 +1,1 @@
+//! multiprocessing_examples

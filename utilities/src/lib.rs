@@ -1,0 +1,34 @@
+//! Shared helpers of the course, used by every example instead of copying code.
+//!
+//! | module | what it gives |
+//! |---|---|
+//! | [`time_scale`] | one env var, `COURSE_TIME_SCALE`, that scales every simulated delay (threads and tokio) |
+//! | [`timing`] | a [`Stopwatch`], [`timed`], human formatting of durations and rates, the "Time taken" line |
+//! | [`output`] | [`say!`] and [`say_pid!`]: elapsed time + thread name (+ pid) + message, so interleaving is visible |
+//! | [`timeline`] | record spans from threads, tasks or child processes; draw them as a terminal Gantt chart or SVG |
+//! | [`table`] | aligned text tables for results |
+//! | [`chart`] | SVG bar and line charts for benchmark results |
+//! | [`testkit`] | helpers for the tests that run the real example binaries |
+//!
+//! ```
+//! use utilities::{say, secs, sleep_secs, Stopwatch};
+//! let sw = Stopwatch::start();
+//! say!("about to wait {:?}", secs(0.01));
+//! sleep_secs(0.01); // 0.01 s × COURSE_TIME_SCALE
+//! assert!(sw.elapsed() > std::time::Duration::ZERO);
+//! ```
+#![warn(missing_docs)]
+
+pub mod chart;
+pub mod output;
+pub mod table;
+pub mod testkit;
+pub mod time_scale;
+pub mod timeline;
+pub mod timing;
+
+pub use output::{elapsed_since_start, thread_label};
+pub use table::Table;
+pub use time_scale::{FAST_VAR, TIME_SCALE_VAR, fast_mode, scaled, secs, sleep, sleep_secs, time_scale};
+pub use timeline::{Span, Timeline};
+pub use timing::{Stopwatch, format_duration, format_rate, print_time_taken, timed};

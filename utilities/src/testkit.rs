@@ -1,0 +1,204 @@
+//! Helpers for the tests that run the real example binaries: run with a time scale and a
+//! watchdog, then check lines, their order and the printed times.
+//!
+//! ```ignore
+//! use utilities::testkit::{run_example, seconds_on_line};
+//! // in a test of the crate that owns the binary:
+//! let out = run_example(env!("CARGO_BIN_EXE_t00_sequential_vs_threads"), &[], 0.05);
+//! out.assert_success();
+//! let seq = seconds_on_line(&out.stdout, "Sequential");
+//! ```
+
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a test lets an example run before killing it and failing (a hang is a failure).
+pub const WATCHDOG: Duration = Duration::from_secs(120);
+
+/// What a finished example printed.
+#[derive(Debug)]
+pub struct RunOutput {
+    /// Exit status.
+    pub status: ExitStatus,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+    /// Wall time of the run.
+    pub wall: Duration,
+}
+
+impl RunOutput {
+    /// Panics with both streams unless the example exited with status 0.
+    pub fn assert_success(&self) -> &Self {
+        assert!(
+            self.status.success(),
+            "example failed with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless stdout contains `needle`.
+    pub fn assert_contains(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout ---\n{}",
+            self.stdout
+        );
+        self
+    }
+}
+
+/// Runs `exe args…` with `COURSE_TIME_SCALE=scale`, killing it after [`WATCHDOG`].
+pub fn run_example(exe: &str, args: &[&str], scale: f64) -> RunOutput {
+    run_with_env(exe, args, &[(crate::TIME_SCALE_VAR, &scale.to_string())])
+}
+
+/// Runs `exe args…` with extra environment variables, killing it after [`WATCHDOG`].
+///
+/// # Panics
+/// When the program cannot be started or outlives the watchdog (it is killed and reaped first).
+pub fn run_with_env(exe: &str, args: &[&str], env: &[(&str, &str)]) -> RunOutput {
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {exe}: {e}"));
+    // Read both pipes on their own threads: a child that fills one pipe while we wait on the
+    // other would otherwise deadlock.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{exe} {args:?} still running after {WATCHDOG:?}: killed (a hang is a failure)");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    RunOutput {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        wall: start.elapsed(),
+    }
+}
+
+/// Index of the first line containing `needle`.
+pub fn line_index(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle))
+}
+
+/// Panics unless the first line containing `first` comes before the first containing `then`.
+pub fn assert_order(text: &str, first: &str, then: &str) {
+    let a = line_index(text, first).unwrap_or_else(|| panic!("no line has {first:?}:\n{text}"));
+    let b = line_index(text, then).unwrap_or_else(|| panic!("no line has {then:?}:\n{text}"));
+    assert!(a < b, "{first:?} (line {a}) should come before {then:?} (line {b}):\n{text}");
+}
+
+/// The number of seconds on the first line containing `label`: the number right before ` s`
+/// after `Time taken:` when present, else the last number on the line followed by `s`.
+///
+/// # Panics
+/// When no such line or number exists (the example's output format changed).
+pub fn seconds_on_line(text: &str, label: &str) -> f64 {
+    let line = text
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no line has {label:?}:\n{text}"));
+    let tail = line.rsplit_once("Time taken:").map_or(line, |(_, t)| t);
+    last_number_before_s(tail).unwrap_or_else(|| panic!("no seconds on line {line:?}"))
+}
+
+fn last_number_before_s(text: &str) -> Option<f64> {
+    let bytes: Vec<char> = text.chars().collect();
+    let mut best = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let j = (i..bytes.len())
+                .find(|&k| !(bytes[k].is_ascii_digit() || bytes[k] == '.'))
+                .unwrap_or(bytes.len());
+            let rest: String = bytes[j..].iter().collect();
+            if rest.trim_start().starts_with('s') {
+                let num: String = bytes[i..j].iter().collect();
+                if let Ok(v) = num.parse() {
+                    best = Some(v);
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    best
+}
+
+/// Every integer that follows `key` on lines containing it, e.g. `numbers_after(out, "Counter:")`.
+pub fn numbers_after(text: &str, key: &str) -> Vec<i64> {
+    text.lines()
+        .filter_map(|l| l.split_once(key))
+        .filter_map(|(_, rest)| {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-')
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUT: &str = "\
+[   0.000s] main         | Sequential: Time taken: 4.004 s
+threaded took 2.5s
+Counter: 200000
+Counter: 199875 (racy)
+";
+
+    #[test]
+    fn parses_times_and_numbers() {
+        assert!((seconds_on_line(OUT, "Sequential") - 4.004).abs() < 1e-9);
+        assert!((seconds_on_line(OUT, "threaded") - 2.5).abs() < 1e-9);
+        assert_eq!(numbers_after(OUT, "Counter:"), vec![200_000, 199_875]);
+        assert_eq!(line_index(OUT, "Counter"), Some(2));
+        assert_order(OUT, "Sequential", "threaded");
+    }
+
+    #[test]
+    #[should_panic(expected = "should come before")]
+    fn order_violation_panics() {
+        assert_order(OUT, "threaded", "Sequential");
+    }
+
+    #[test]
+    fn runs_a_real_program_and_captures_output() {
+        let out = run_example("sh", &["-c", "echo $COURSE_TIME_SCALE; echo oops >&2"], 0.25);
+        out.assert_success().assert_contains("0.25");
+        assert_eq!(out.stderr.trim(), "oops");
+        let failed = run_example("sh", &["-c", "exit 3"], 1.0);
+        assert_eq!(failed.status.code(), Some(3));
+    }
+}
