@@ -65,7 +65,13 @@ pub fn bar_chart(title: &str, unit: &str, bars: &[(String, f64)]) -> String {
 pub type Series = (String, Vec<(f64, f64)>);
 
 /// A line chart of several series; `log_x` puts x on a log10 scale (for 10 → 100 000 sweeps).
-pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series], log_x: bool) -> String {
+pub fn line_chart(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+    log_x: bool,
+) -> String {
     let fx = |x: f64| if log_x { x.max(1e-12).log10() } else { x };
     let points = series.iter().flat_map(|s| s.1.iter());
     let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);

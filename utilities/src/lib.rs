@@ -29,6 +29,8 @@ pub mod timing;
 
 pub use output::{elapsed_since_start, thread_label};
 pub use table::Table;
-pub use time_scale::{FAST_VAR, TIME_SCALE_VAR, fast_mode, scaled, secs, sleep, sleep_secs, time_scale};
+pub use time_scale::{
+    FAST_VAR, TIME_SCALE_VAR, fast_mode, scaled, secs, sleep, sleep_secs, time_scale,
+};
 pub use timeline::{Span, Timeline};
 pub use timing::{Stopwatch, format_duration, format_rate, print_time_taken, timed};

@@ -87,7 +87,10 @@ pub fn label_line(with_pid: bool, message: &str) -> String {
     let t = elapsed_since_start().as_secs_f64();
     let who = thread_label();
     if with_pid {
-        format!("[{t:>8.3}s] pid {:<7} {who:<12} | {message}", std::process::id())
+        format!(
+            "[{t:>8.3}s] pid {:<7} {who:<12} | {message}",
+            std::process::id()
+        )
     } else {
         format!("[{t:>8.3}s] {who:<12} | {message}")
     }
@@ -129,7 +132,10 @@ mod tests {
     #[test]
     fn pid_variant_shows_pid() {
         let line = label_line(true, "x");
-        assert!(line.contains(&format!("pid {}", std::process::id())), "{line}");
+        assert!(
+            line.contains(&format!("pid {}", std::process::id())),
+            "{line}"
+        );
     }
 
     #[test]

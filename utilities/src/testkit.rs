@@ -111,7 +111,10 @@ pub fn line_index(text: &str, needle: &str) -> Option<usize> {
 pub fn assert_order(text: &str, first: &str, then: &str) {
     let a = line_index(text, first).unwrap_or_else(|| panic!("no line has {first:?}:\n{text}"));
     let b = line_index(text, then).unwrap_or_else(|| panic!("no line has {then:?}:\n{text}"));
-    assert!(a < b, "{first:?} (line {a}) should come before {then:?} (line {b}):\n{text}");
+    assert!(
+        a < b,
+        "{first:?} (line {a}) should come before {then:?} (line {b}):\n{text}"
+    );
 }
 
 /// The number of seconds on the first line containing `label`: the number right before ` s`
@@ -195,7 +198,11 @@ Counter: 199875 (racy)
 
     #[test]
     fn runs_a_real_program_and_captures_output() {
-        let out = run_example("sh", &["-c", "echo $COURSE_TIME_SCALE; echo oops >&2"], 0.25);
+        let out = run_example(
+            "sh",
+            &["-c", "echo $COURSE_TIME_SCALE; echo oops >&2"],
+            0.25,
+        );
         out.assert_success().assert_contains("0.25");
         assert_eq!(out.stderr.trim(), "oops");
         let failed = run_example("sh", &["-c", "exit 3"], 1.0);

@@ -101,6 +101,18 @@ pub fn sleep_secs(seconds: f64) {
     std::thread::sleep(secs(seconds));
 }
 
+/// Environment variable set to `1` by `cargo run -- run-all --fast` (and by tests) to ask
+/// long-running programs (the benchmarks) for their smallest sizes.
+pub const FAST_VAR: &str = "COURSE_FAST";
+
+/// True when [`FAST_VAR`] is set to `1` (or `true`).
+pub fn fast_mode() -> bool {
+    matches!(
+        std::env::var(FAST_VAR).as_deref().map(str::trim),
+        Ok("1" | "true")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,16 +140,4 @@ mod tests {
             assert!(msg.contains("0.001") && msg.contains("100"), "{msg}");
         }
     }
-}
-
-/// Environment variable set to `1` by `cargo run -- run-all --fast` (and by tests) to ask
-/// long-running programs (the benchmarks) for their smallest sizes.
-pub const FAST_VAR: &str = "COURSE_FAST";
-
-/// True when [`FAST_VAR`] is set to `1` (or `true`).
-pub fn fast_mode() -> bool {
-    matches!(
-        std::env::var(FAST_VAR).as_deref().map(str::trim),
-        Ok("1" | "true")
-    )
 }

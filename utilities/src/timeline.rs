@@ -207,10 +207,10 @@ pub fn spans_to_svg(spans: &[Span], title: &str) -> String {
         let y = top + row_h * i as f64;
         let x = left + s.start.as_secs_f64() / total * bar_w;
         let w = ((s.end - s.start).as_secs_f64() / total * bar_w).max(1.0);
-        let _ = write!(
+        let _ = writeln!(
             svg,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
-             <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/>\n",
+             <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
             left - 8.0,
             y + row_h * 0.65,
             crate::chart::escape(&s.label),
