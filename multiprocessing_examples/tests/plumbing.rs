@@ -1,0 +1,179 @@
+//! The spawn + frame plumbing through real re-executed children.
+//!
+//! `harness = false`: this test binary is its own child. `main` first checks for a role (like
+//! every example does), so `SelfCommand` can re-execute it.
+
+use std::io::Write;
+use std::time::Duration;
+
+use multiprocessing_examples::frame::{Duplex, FrameError, ProcessQueue, QueueSender};
+use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of, wait_or_kill};
+
+fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std::error::Error>> {
+    match role.name.as_str() {
+        "producer" => {
+            let n: u32 = role.parse_arg(0)?;
+            let mut tx = QueueSender::<u32>::inherited(0)?;
+            for i in 0..n {
+                tx.put(&i)?;
+            }
+        }
+        "hostile-prefix" => {
+            let mut f = std::fs::File::from(multiprocessing_examples::spawn::inherited_fd(0)?);
+            // A length prefix of 4 GiB − 1, then garbage.
+            f.write_all(&u32::MAX.to_le_bytes())?;
+            f.write_all(b"garbage garbage garbage")?;
+        }
+        "garbage" => {
+            let mut f = std::fs::File::from(multiprocessing_examples::spawn::inherited_fd(0)?);
+            // A plausible length (9) and 9 bytes that are not a valid String (bad UTF-8 + junk).
+            f.write_all(&9u32.to_le_bytes())?;
+            f.write_all(&[8, 0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0xFA, 0xF9, 0xF8])?;
+        }
+        "echo" => {
+            let mut end = Duplex::<String>::inherited(0)?;
+            end.send(&"Hello from child".to_owned())?;
+            let reply = end.recv()?;
+            end.send(&format!("child got: {reply}"))?;
+        }
+        "stuck" => std::thread::sleep(Duration::from_secs(60)),
+        other => return Err(format!("unknown role {other}").into()),
+    }
+    Ok(())
+}
+
+fn queue_moves_100_items_from_a_child() {
+    let (tx, mut rx) = ProcessQueue::<u32>::new().unwrap().split();
+    let mut c = SelfCommand::new("producer")
+        .arg("100")
+        .pass_fd(&tx)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    drop(tx);
+    let got: Vec<u32> = rx.iter().map(Result::unwrap).collect();
+    assert!(c.wait().unwrap().success());
+    assert_eq!(got, (0..100).collect::<Vec<_>>());
+}
+
+fn hostile_length_prefix_is_a_clear_error() {
+    let (tx, mut rx) = ProcessQueue::<Vec<u8>>::new().unwrap().split();
+    let mut c = SelfCommand::new("hostile-prefix")
+        .pass_fd(&tx)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    drop(tx);
+    let err = rx.get().unwrap_err();
+    assert!(c.wait().unwrap().success());
+    assert!(
+        matches!(
+            err,
+            FrameError::TooLarge {
+                len: 4_294_967_295,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("exceeds the maximum"), "{err}");
+}
+
+fn garbage_is_a_decode_error() {
+    let (tx, mut rx) = ProcessQueue::<String>::new().unwrap().split();
+    let mut c = SelfCommand::new("garbage")
+        .pass_fd(&tx)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    drop(tx);
+    let err = rx.get().unwrap_err();
+    assert!(c.wait().unwrap().success());
+    assert!(matches!(err, FrameError::Decode(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("cannot decode the frame"),
+        "{err}"
+    );
+}
+
+fn duplex_pipe_talks_both_ways() {
+    let (mut parent, child_end) = Duplex::<String>::pair().unwrap();
+    let mut c = SelfCommand::new("echo")
+        .pass_fd(&child_end)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    drop(child_end);
+    parent
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    assert_eq!(parent.recv().unwrap(), "Hello from child");
+    parent.send(&"hi".to_owned()).unwrap();
+    assert_eq!(parent.recv().unwrap(), "child got: hi");
+    assert!(matches!(parent.recv(), Err(FrameError::Closed)));
+    assert!(c.wait().unwrap().success());
+}
+
+fn stuck_child_is_killed_and_reaped() {
+    let mut c = SelfCommand::new("stuck").spawn().unwrap();
+    let waited = wait_or_kill(&mut c, Duration::from_millis(200)).unwrap();
+    assert!(waited.timed_out());
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(waited.status().signal(), Some(9));
+}
+
+fn unknown_fd_index_is_an_error_in_the_parent() {
+    // The parent was not started by SelfCommand: taking an inherited fd must fail, not guess.
+    assert!(multiprocessing_examples::spawn::inherited_fd(0).is_err());
+}
+
+fn main() {
+    if let Some(role) = child_role() {
+        if let Err(e) = child(&role) {
+            eprintln!("child {}: {e}", role.name);
+            std::process::exit(1);
+        }
+        return;
+    }
+    let tests: &[(&str, fn())] = &[
+        (
+            "queue_moves_100_items_from_a_child",
+            queue_moves_100_items_from_a_child,
+        ),
+        (
+            "hostile_length_prefix_is_a_clear_error",
+            hostile_length_prefix_is_a_clear_error,
+        ),
+        ("garbage_is_a_decode_error", garbage_is_a_decode_error),
+        ("duplex_pipe_talks_both_ways", duplex_pipe_talks_both_ways),
+        (
+            "stuck_child_is_killed_and_reaped",
+            stuck_child_is_killed_and_reaped,
+        ),
+        (
+            "unknown_fd_index_is_an_error_in_the_parent",
+            unknown_fd_index_is_an_error_in_the_parent,
+        ),
+    ];
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut failed = 0;
+    for (name, test) in tests {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let ok = std::panic::catch_unwind(test).is_ok();
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        failed += usize::from(!ok);
+    }
+    let left = children_of(std::process::id());
+    if !left.is_empty() {
+        println!("children left behind: {left:?}");
+        failed += 1;
+    }
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
