@@ -1,1 +1,12 @@
-//! async_examples
+//! Shared plumbing of the async examples: a ticker that proves the runtime is responsive, an
+//! in-flight gauge (high-water mark), the seed's CPU job, and a small local HTTP API.
+//!
+//! The examples themselves live in `src/bin/`; see the crate's `README.md` for the list.
+
+pub mod cpu;
+pub mod gauge;
+pub mod ticker;
+pub mod users_api;
+
+pub use gauge::InFlight;
+pub use ticker::{TickReport, Ticker};

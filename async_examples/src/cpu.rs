@@ -1,0 +1,41 @@
+//! The seed's CPU-heavy job: `total += i` for `i in range(n)` (001 4C "B) Running CPU-heavy work
+//! safely inside asyncio"), plus a rayon version of it.
+
+use rayon::prelude::*;
+
+/// The seed's `n`: `cpu_heavy(50_000_000)`.
+pub const SEED_N: u64 = 50_000_000;
+
+/// What `cpu_heavy(n)` returns: 0 + 1 + … + (n − 1).
+pub const fn expected_sum(n: u64) -> u64 {
+    if n == 0 { 0 } else { n * (n - 1) / 2 }
+}
+
+/// The seed's loop, one thread, honestly done one addition at a time (`black_box` stops the
+/// optimiser from replacing the loop with the formula).
+pub fn cpu_heavy(n: u64) -> u64 {
+    let mut total: u64 = 0;
+    for i in 0..n {
+        total += std::hint::black_box(i);
+    }
+    total
+}
+
+/// The same sum split over rayon's thread pool (one chunk per core).
+pub fn cpu_heavy_rayon(n: u64) -> u64 {
+    (0..n).into_par_iter().map(std::hint::black_box).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loop_rayon_and_formula_agree() {
+        for n in [0, 1, 2, 10, 100_000] {
+            assert_eq!(cpu_heavy(n), expected_sum(n));
+            assert_eq!(cpu_heavy_rayon(n), expected_sum(n));
+        }
+        assert_eq!(expected_sum(SEED_N), 1_249_999_975_000_000);
+    }
+}

@@ -1,0 +1,140 @@
+//! Runs every async example binary (except the capstone, tested in its own file) and checks the
+//! claim it prints. Times are compared as ratios within one run, never as absolute values.
+
+use utilities::testkit::{assert_order, line_index, run_example, seconds_on_line};
+
+/// Lines of `text` containing `needle`.
+fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// The float right after `key` on the first line that has it.
+fn float_after(text: &str, key: &str) -> f64 {
+    let line = text
+        .lines()
+        .find(|l| l.contains(key))
+        .unwrap_or_else(|| panic!("no line has {key:?}:\n{text}"));
+    let rest = line.split_once(key).map_or("", |(_, r)| r).trim_start();
+    let num: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    num.parse()
+        .unwrap_or_else(|_| panic!("no number after {key:?} on {line:?}"))
+}
+
+#[test]
+fn a01_gather_overlaps_the_three_downloads() {
+    let out = run_example(env!("CARGO_BIN_EXE_a01_sequential_vs_gather"), &[], 0.1);
+    out.assert_success();
+    let files: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once("| "))
+        .map(|(_, msg)| msg)
+        .filter(|msg| msg.starts_with("file-"))
+        .collect();
+    assert_eq!(
+        files,
+        ["file-1", "file-2", "file-3", "file-1", "file-2", "file-3"]
+    );
+    out.assert_contains(r#"join_all results: ["file-1", "file-2", "file-3"]"#);
+    let sequential = seconds_on_line(&out.stdout, "Sequential:");
+    let gathered = seconds_on_line(&out.stdout, "Gathered (join!):");
+    let ratio = gathered / sequential;
+    assert!(
+        (0.25..0.6).contains(&ratio),
+        "gathered/sequential = {ratio}\n{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Timeline:"), "{}", out.stdout);
+}
+
+#[test]
+fn a02_a_future_runs_only_when_awaited() {
+    let out = run_example(env!("CARGO_BIN_EXE_a02_coroutine_is_lazy"), &[], 0.1);
+    out.assert_success();
+    out.assert_contains("its type is a02_coroutine_is_lazy::hello::{{closure}}");
+    out.assert_contains("the body has started 0 times");
+    assert_order(&out.stdout, "main: awaiting it now", "hello: body starts");
+    assert_order(&out.stdout, "hello: body ends", "Result: Hello");
+    assert_eq!(lines_with(&out.stdout, "hello: body starts").len(), 1);
+    out.assert_contains("body starts in total: 1");
+}
+
+#[test]
+fn a03_spawned_tasks_run_by_themselves() {
+    let out = run_example(env!("CARGO_BIN_EXE_a03_create_task"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    assert_order(s, "hello: task started", "main: now awaiting the handle");
+    out.assert_contains("Result: Hello");
+    out.assert_contains("JoinError: panicked = true");
+    out.assert_contains("JoinError: cancelled = true");
+    assert_order(
+        s,
+        "abort: the long task's future was dropped",
+        "JoinError: cancelled",
+    );
+    out.assert_contains("detached task: still ran after its handle was dropped");
+    out.assert_contains("JoinSet completion order: short, medium, long");
+    assert_order(s, "main: returning", "shutdown: unfinished task dropped");
+    assert!(!s.contains("never prints"), "{s}");
+    assert!(out.stderr.contains("boom"), "{}", out.stderr);
+}
+
+#[test]
+fn a04_api_and_db_calls_overlap() {
+    let out = run_example(env!("CARGO_BIN_EXE_a04_api_and_db"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    for id in 1..=3 {
+        assert_order(s, &format!("API: fetching user {id}"), "DB: saving");
+    }
+    let lines: Vec<&str> = s.lines().collect();
+    let last_api = lines.iter().rposition(|l| l.contains("API: fetching user"));
+    let first_db = line_index(s, "DB: saving");
+    assert!(last_api < first_db, "{s}");
+    out.assert_contains("handled at most 3 requests at once");
+    out.assert_contains("Saved: [true, true, true]");
+    out.assert_contains(r#"rows in the file: [(1, "User1"), (2, "User2"), (3, "User3")]"#);
+    for phase in ["API calls:", "DB saves:"] {
+        let slowest = float_after(s, &format!("{phase} slowest"));
+        let sum = float_after(s, &format!("{phase} slowest {slowest:.3} s, sum"));
+        let took = float_after(s, &format!("{sum:.3} s, phase"));
+        assert!(took < 0.6 * sum, "{phase} phase {took} vs sum {sum}\n{s}");
+        assert!(
+            took < 1.5 * slowest,
+            "{phase} phase {took} vs slowest {slowest}\n{s}"
+        );
+    }
+    let total = seconds_on_line(s, "Total:");
+    let api = seconds_on_line(s, "API phase:");
+    // Total ≈ two phases of one call each (≈ 2 units), far from the 6 of the sequential seed.
+    assert!(
+        total < 3.0 * api,
+        "total {total} vs one API phase {api}\n{s}"
+    );
+}
+
+#[test]
+fn a05_a_blocking_call_stalls_the_ticker() {
+    let out = run_example(env!("CARGO_BIN_EXE_a05_blocking_the_runtime"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    assert_eq!(lines_with(s, "longest gap between ticks:").len(), 3, "{s}");
+    let blocked = float_after(s, "Blocking in async: longest gap between ticks:");
+    let slept = float_after(s, "tokio::time::sleep: longest gap between ticks:");
+    let offloaded = float_after(s, "spawn_blocking: longest gap between ticks:");
+    assert!(s.contains("(0 ticks during the wait)"), "{s}");
+    // The blocked gap spans the 2 s call (ten ticker periods); the others stay near one period.
+    assert!(
+        blocked > 4.0 * slept,
+        "blocked {blocked} vs async {slept}\n{s}"
+    );
+    assert!(
+        blocked > 4.0 * offloaded,
+        "blocked {blocked} vs offloaded {offloaded}\n{s}"
+    );
+    assert_order(s, "Blocking in async: starting", "blocking call returned");
+}
