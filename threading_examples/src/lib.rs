@@ -6,6 +6,7 @@
 //! | [`Event`] | `threading.Event` | `Mutex<bool>` + `Condvar` |
 //! | [`Semaphore`] (+ RAII [`Permit`]) | `threading.Semaphore` / `with sem:` | `Mutex<usize>` + `Condvar` |
 //! | [`HighWater`] | (course helper) | two atomics: how many are inside now, and the most ever seen |
+//! | [`spawn_named`], [`spawn_scoped_named`] | `Thread(target=f, name="x").start()` | `thread::Builder::name` |
 //!
 //! ```
 //! use threading_examples::{Event, HighWater, Semaphore};
@@ -24,6 +25,8 @@
 //! ev.set();
 //! ev.wait(); // already set: returns at once
 //! ```
+
+pub mod joinable_queue;
 
 #[cfg(loom)]
 use loom::sync::{
@@ -217,6 +220,35 @@ impl Drop for Inside<'_> {
     }
 }
 
+/// Starts a thread called `name` (Python: `Thread(target=f, name=name).start()`).
+///
+/// # Panics
+/// When the OS refuses to create a thread, like `std::thread::spawn`.
+pub fn spawn_named<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(f)
+        .expect("the OS refused to create a thread")
+}
+
+/// Starts a thread called `name` inside a `thread::scope`, so it may borrow locals.
+///
+/// # Panics
+/// When the OS refuses to create a thread, like `Scope::spawn`.
+pub fn spawn_scoped_named<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn_scoped(scope, f)
+        .expect("the OS refused to create a thread")
+}
+
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
@@ -303,6 +335,19 @@ mod tests {
         assert_eq!(gauge.max(), 2, "with 6 threads, two should have overlapped");
         assert_eq!(gauge.current(), 0);
         assert_eq!(sem.available(), 2);
+    }
+
+    #[test]
+    fn named_threads_carry_their_names() {
+        let name = spawn_named("Worker-1", || thread::current().name().map(str::to_owned));
+        assert_eq!(name.join().unwrap().as_deref(), Some("Worker-1"));
+        let local = 5;
+        let got = thread::scope(|s| {
+            spawn_scoped_named(s, "scoped", || (thread::current().name().map(str::to_owned), local))
+                .join()
+                .unwrap()
+        });
+        assert_eq!(got, (Some("scoped".to_owned()), 5));
     }
 
     #[test]

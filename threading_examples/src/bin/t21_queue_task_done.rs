@@ -1,0 +1,99 @@
+//! Queue `task_done()` / `join()`: wait until every item was *processed*, not just received.
+//!
+//! Ports 001 Sync "Basic Queue Usage" (5 items, one every 0.5 s, daemon consumer, `task_done`)
+//! and the 003 Queue cell (put 1, 2, 3 → the first get returns 1). Rust channels have no
+//! `task_done`/`join`, so this uses the crate's small `JoinableQueue` (a `Mutex<VecDeque>` and a
+//! count of unfinished tasks with two `Condvar`s). The consumer is not a daemon: `close()` ends
+//! its loop and main joins it.
+//!
+//! Seed bug (003): `print(q.empty)` and `q.task_done` are written without `()`, so they only
+//! name the methods; `task_done` never runs and `q.join()` hangs (the notebook ends in
+//! `KeyboardInterrupt`). Even with the `()` the join would hang, because items 2 and 3 were never
+//! taken. Ported as meant: call the methods and mark every item done.
+//!
+//! Run: `cargo run --bin t21_queue_task_done`
+//!
+//! Expected output (abridged; "Produced"/"Consumed" lines interleave):
+//! ```text
+//! First get: 1
+//! q.empty() = false, unfinished tasks = 3
+//! after 1 task_done: join would still wait for 2 unfinished task(s)
+//! end
+//! [   0.000s] producer     | Produced 0
+//! [   0.000s] consumer     | Consumed 0
+//! ...
+//! [   2.300s] main         | join returned: 5 of 5 items processed
+//! ```
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+use threading_examples::joinable_queue::JoinableQueue;
+use utilities::{say, sleep_secs};
+
+fn seed_003() {
+    let q = JoinableQueue::new();
+    q.put(1);
+    q.put(2);
+    q.put(3);
+    let first = q.get().expect("three items were put");
+    println!("First get: {first}"); // FIFO: 1 went in first
+    println!(
+        "q.empty() = {}, unfinished tasks = {}",
+        q.is_empty(),
+        q.unfinished()
+    );
+    q.task_done(); // the seed wrote `q.task_done` (no call)
+    let done = q.join_timeout(Duration::from_millis(50));
+    println!(
+        "after 1 task_done: join would still wait for {} unfinished task(s)",
+        q.unfinished()
+    );
+    assert!(!done);
+    while let Some(_rest) = q.try_get() {
+        q.task_done();
+    }
+    q.join(); // returns now: every item put was marked done
+    println!("end");
+    assert_eq!(first, 1);
+}
+
+fn main() {
+    utilities::output::start_clock();
+    seed_003();
+
+    let q = JoinableQueue::new();
+    let processed = AtomicUsize::new(0);
+    thread::scope(|s| {
+        let consumer = thread::Builder::new()
+            .name("consumer".into())
+            .spawn_scoped(s, || {
+                while let Some(item) = q.get() {
+                    say!("Consumed {item}");
+                    sleep_secs(0.8); // processing takes longer than producing
+                    processed.fetch_add(1, Ordering::SeqCst);
+                    q.task_done();
+                }
+                say!("consumer: queue closed, stopping");
+            })
+            .expect("spawn consumer");
+        let producer = thread::Builder::new()
+            .name("producer".into())
+            .spawn_scoped(s, || {
+                for i in 0..5 {
+                    q.put(i);
+                    say!("Produced {i}");
+                    sleep_secs(0.5);
+                }
+            })
+            .expect("spawn producer");
+        producer.join().expect("producer panicked");
+        say!("producer done; join() waits for the consumer to finish every item");
+        q.join();
+        let n = processed.load(Ordering::SeqCst);
+        say!("join returned: {n} of 5 items processed");
+        assert_eq!(n, 5, "join must return only after every task_done");
+        q.close(); // replaces the daemon flag: the consumer's loop ends
+        consumer.join().expect("consumer panicked");
+    });
+}
