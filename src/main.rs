@@ -277,12 +277,28 @@ fn menu() -> Result<(), dialoguer::Error> {
         };
         let chapter = CHAPTERS[ch].0;
         let list = entries(Some(chapter));
+        // The exercises chapter also offers the exercise checker's status list.
+        let checker = chapter == "exercises";
+        if list.is_empty() && !checker {
+            println!("(no examples in {chapter} yet)\n");
+            continue;
+        }
         let mut last = 0;
         loop {
-            let items: Vec<String> = list
+            let mut items: Vec<String> = list
                 .iter()
                 .map(|e| format!("{:<36} {}", e.name, e.summary))
                 .collect();
+            if checker {
+                items.insert(
+                    0,
+                    format!(
+                        "{:<36} {}",
+                        "exercises -- list",
+                        "every exercise and its status (not started / failing / passing)"
+                    ),
+                );
+            }
             let Some(i) = Select::new()
                 .with_prompt(format!("{chapter}: pick an example"))
                 .items(&items)
@@ -293,7 +309,19 @@ fn menu() -> Result<(), dialoguer::Error> {
                 break;
             };
             last = i;
-            let e = list[i];
+            if checker && i == 0 {
+                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+                println!("\n$ cargo run --bin exercises -- list\n");
+                let status = Command::new(cargo)
+                    .current_dir(workspace_root())
+                    .args(["run", "--quiet", "--bin", "exercises", "--", "list"])
+                    .status();
+                if let Err(err) = status {
+                    println!("cannot run cargo: {err}");
+                }
+                continue;
+            }
+            let e = list[i - usize::from(checker)];
             println!("\n$ {}\n", e.command());
             match cargo_command(e, &[]).status() {
                 Ok(st) => println!("\n--- {} finished: {st} ---\n", e.name),
