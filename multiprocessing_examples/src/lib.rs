@@ -42,6 +42,7 @@
 //!   async-signal-safe functions (see [`spawn::fork_child`]).
 
 pub mod frame;
+pub mod shared;
 pub mod spawn;
 
 pub use frame::{Duplex, FrameError, ProcessQueue, QueueReceiver, QueueSender};
