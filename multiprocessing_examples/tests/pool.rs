@@ -1,0 +1,232 @@
+//! The process pool with real worker processes: order, `apply`/`apply_async`/`starmap`, timeouts,
+//! a panicking task, a crashing worker, a killed worker, and no zombie after `Drop`.
+//!
+//! `harness = false`: this binary is also the pool's worker, so `main` starts with
+//! `pool::serve_if_worker(TASKS)` exactly like an example does.
+
+use std::time::{Duration, Instant};
+
+use multiprocessing_examples::pool::{self, PoolError, ProcessPool, Task};
+use multiprocessing_examples::spawn::children_of;
+
+fn square(x: u64) -> u64 {
+    x * x
+}
+fn pid_of_worker(ms: u64) -> u32 {
+    std::thread::sleep(Duration::from_millis(ms));
+    std::process::id()
+}
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+fn volume(a: u32, b: u32, c: u32) -> u32 {
+    a * b * c
+}
+fn sleep_ms(ms: u64) -> u64 {
+    std::thread::sleep(Duration::from_millis(ms));
+    ms
+}
+fn explode(msg: String) -> u8 {
+    panic!("{msg}")
+}
+fn crash(_: ()) -> u8 {
+    std::process::abort()
+}
+
+static TASKS: &[Task] = &[
+    pool::task!("square", square),
+    pool::task!("pid_of_worker", pid_of_worker),
+    pool::task!("add", add, 2),
+    pool::task!("volume", volume, 3),
+    pool::task!("sleep_ms", sleep_ms),
+    pool::task!("explode", explode),
+    pool::task!("crash", crash),
+];
+
+fn map_keeps_order_and_uses_every_worker() {
+    let pool = ProcessPool::new(2, TASKS).unwrap();
+    let squares: Vec<u64> = pool.map("square", 0..20u64).unwrap();
+    assert_eq!(squares, (0..20u64).map(|x| x * x).collect::<Vec<_>>());
+    let mut pids: Vec<u32> = pool.map("pid_of_worker", vec![150u64; 4]).unwrap();
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(pids.len(), 2, "two workers, two pids: {pids:?}");
+    let mut live = pool.worker_pids();
+    live.sort_unstable();
+    assert_eq!(pids, live);
+    assert!(!pids.contains(&std::process::id()));
+}
+
+fn apply_async_starmap_and_timeouts() {
+    let pool = ProcessPool::new(2, TASKS).unwrap();
+    assert_eq!(pool.apply::<u64, u64>("square", 5).unwrap(), 25);
+    let slow = pool.apply_async::<u64, u64>("sleep_ms", 600).unwrap();
+    let err = slow.get_timeout(Duration::from_millis(20)).unwrap_err();
+    assert!(
+        matches!(err, PoolError::Timeout { ref task, .. } if task == "sleep_ms"),
+        "{err}"
+    );
+    assert_eq!(slow.get_timeout(Duration::from_secs(30)).unwrap(), 600);
+    let sums: Vec<i64> = pool.starmap("add", vec![(1i64, 2i64), (10, -3)]).unwrap();
+    assert_eq!(sums, [3, 7]);
+    let v: Vec<u32> = pool.starmap("volume", vec![(2u32, 3u32, 4u32)]).unwrap();
+    assert_eq!(v, [24]);
+    let f = pool.submit::<u64, u64>("square", 9).unwrap();
+    assert_eq!(f.get().unwrap(), 81);
+    let err = pool.apply::<u64, u64>("sqare", 1).unwrap_err();
+    assert!(matches!(err, PoolError::UnknownTask(_)), "{err}");
+}
+
+fn panicking_task_is_an_error_and_the_worker_survives() {
+    let pool = ProcessPool::new(1, TASKS).unwrap();
+    let before = pool.worker_pids();
+    let err = pool
+        .apply::<String, u8>("explode", "boom".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, PoolError::TaskPanicked { ref task, ref message } if task == "explode" && message == "boom"),
+        "{err}"
+    );
+    assert_eq!(
+        pool.worker_pids(),
+        before,
+        "a panic does not kill the worker"
+    );
+    assert_eq!(pool.apply::<u64, u64>("square", 3).unwrap(), 9);
+}
+
+fn crashed_worker_is_an_error_naming_the_task_and_is_replaced() {
+    let pool = ProcessPool::new(1, TASKS).unwrap();
+    let before = pool.worker_pids();
+    let err = pool.apply::<(), u8>("crash", ()).unwrap_err();
+    match &err {
+        PoolError::WorkerDied { task, pid, status } => {
+            assert_eq!(task, "crash");
+            assert_eq!(vec![*pid], before);
+            assert!(
+                status.contains("SIGABRT") || status.contains('6'),
+                "{status}"
+            );
+        }
+        other => panic!("expected WorkerDied, got {other}"),
+    }
+    assert!(err.to_string().contains("\"crash\""), "{err}");
+    // The pool replaced the worker and goes on.
+    assert_eq!(pool.apply::<u64, u64>("square", 4).unwrap(), 16);
+    assert_ne!(pool.worker_pids(), before);
+}
+
+fn worker_killed_mid_task_is_an_error_not_a_hang() {
+    let pool = ProcessPool::new(1, TASKS).unwrap();
+    let pid = pool.worker_pids()[0];
+    let started = Instant::now();
+    let h = pool.apply_async::<u64, u64>("sleep_ms", 60_000).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap()),
+        nix::sys::signal::SIGKILL,
+    )
+    .unwrap();
+    let err = h.get_timeout(Duration::from_secs(30)).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(30));
+    match err {
+        PoolError::WorkerDied {
+            task,
+            pid: p,
+            status,
+        } => {
+            assert_eq!((task.as_str(), p), ("sleep_ms", pid));
+            assert!(
+                status.contains("SIGKILL") || status.contains('9'),
+                "{status}"
+            );
+        }
+        other => panic!("expected WorkerDied, got {other}"),
+    }
+}
+
+fn drop_reaps_every_worker_even_a_busy_one() {
+    let pids;
+    let started = Instant::now();
+    {
+        let pool = ProcessPool::new(3, TASKS)
+            .unwrap()
+            .drop_timeout(Duration::from_millis(300));
+        pids = pool.worker_pids();
+        assert_eq!(pids.len(), 3);
+        let _stuck = pool.apply_async::<u64, u64>("sleep_ms", 60_000).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "Drop must not wait for a 60 s task"
+    );
+    let left = children_of(std::process::id());
+    assert!(
+        left.iter().all(|c| !pids.contains(&c.pid)),
+        "left behind: {left:?}"
+    );
+}
+
+fn terminate_kills_now() {
+    let pool = ProcessPool::new(2, TASKS).unwrap();
+    let h = pool.apply_async::<u64, u64>("sleep_ms", 60_000).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    pool.terminate();
+    assert!(h.get_timeout(Duration::from_secs(30)).is_err());
+    assert!(pool.apply::<u64, u64>("square", 2).is_err());
+}
+
+fn main() {
+    pool::serve_if_worker(TASKS);
+    let tests: &[(&str, fn())] = &[
+        (
+            "map_keeps_order_and_uses_every_worker",
+            map_keeps_order_and_uses_every_worker,
+        ),
+        (
+            "apply_async_starmap_and_timeouts",
+            apply_async_starmap_and_timeouts,
+        ),
+        (
+            "panicking_task_is_an_error_and_the_worker_survives",
+            panicking_task_is_an_error_and_the_worker_survives,
+        ),
+        (
+            "crashed_worker_is_an_error_naming_the_task_and_is_replaced",
+            crashed_worker_is_an_error_naming_the_task_and_is_replaced,
+        ),
+        (
+            "worker_killed_mid_task_is_an_error_not_a_hang",
+            worker_killed_mid_task_is_an_error_not_a_hang,
+        ),
+        (
+            "drop_reaps_every_worker_even_a_busy_one",
+            drop_reaps_every_worker_even_a_busy_one,
+        ),
+        ("terminate_kills_now", terminate_kills_now),
+    ];
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut failed = 0;
+    for (name, test) in tests {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let ok = std::panic::catch_unwind(test).is_ok();
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        failed += usize::from(!ok);
+    }
+    // Every pool above was dropped: not one worker (zombie or alive) may remain.
+    let left = children_of(std::process::id());
+    if !left.is_empty() {
+        println!("children left behind: {left:?}");
+        failed += 1;
+    }
+    if failed > 0 {
+        println!("{failed} failed");
+        std::process::exit(1);
+    }
+}
