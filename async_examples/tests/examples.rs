@@ -1,7 +1,7 @@
 //! Runs every async example binary (except the capstone, tested in its own file) and checks the
 //! claim it prints. Times are compared as ratios within one run, never as absolute values.
 
-use utilities::testkit::{assert_order, line_index, run_example, seconds_on_line};
+use utilities::testkit::{assert_order, line_index, numbers_after, run_example, seconds_on_line};
 
 /// Lines of `text` containing `needle`.
 fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
@@ -137,4 +137,74 @@ fn a05_a_blocking_call_stalls_the_ticker() {
         "blocked {blocked} vs offloaded {offloaded}\n{s}"
     );
     assert_order(s, "Blocking in async: starting", "blocking call returned");
+}
+
+#[test]
+fn a06_to_thread_keeps_the_runtime_ticking() {
+    let out = run_example(env!("CARGO_BIN_EXE_a06_to_thread"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    out.assert_contains("| blocking done");
+    let ticks = numbers_after(s, "ticks during the blocking call:");
+    assert!(ticks.first().is_some_and(|&n| n >= 4), "{s}"); // 2 s / 0.25 s = 8 expected
+    let one_call = seconds_on_line(s, "to_thread:");
+    let gap = float_after(s, "longest gap between ticks:");
+    assert!(
+        gap < 0.4 * one_call,
+        "gap {gap} vs blocking call {one_call}\n{s}"
+    );
+    // 4 calls of 1 s on 2 threads = 2 rounds ≈ the 2 s call; without the limit it would be 1 s.
+    let four = seconds_on_line(s, "4 calls on 2 blocking threads:");
+    let ratio = four / one_call;
+    assert!(
+        (0.8..1.5).contains(&ratio),
+        "4 calls / one 2 s call = {ratio}\n{s}"
+    );
+    assert_eq!(lines_with(s, "blocking-pool | call").len(), 4, "{s}");
+}
+
+#[test]
+fn a09_semaphore_caps_in_flight_requests() {
+    let out = run_example(env!("CARGO_BIN_EXE_a09_semaphore_limited"), &[], 0.15);
+    out.assert_success();
+    let s = &out.stdout;
+    assert_eq!(numbers_after(s, "Limit 3: high-water mark:"), [3]);
+    assert_eq!(numbers_after(s, "No limit: high-water mark:"), [10]);
+    // While limited, no start line reports more than 3 in flight (the first 10 start lines).
+    let in_flight: Vec<i64> = numbers_after(s, ": start (");
+    assert_eq!(in_flight.len(), 20, "{s}");
+    assert!(in_flight[..10].iter().all(|&n| n <= 3), "{in_flight:?}");
+    let limited = seconds_on_line(s, "Limit 3: Time taken");
+    let free = seconds_on_line(s, "No limit: Time taken");
+    let ratio = limited / free; // ceil(10 / 3) = 4 rounds vs 1
+    assert!(
+        (3.0..5.5).contains(&ratio),
+        "limited/unlimited = {ratio}\n{s}"
+    );
+}
+
+#[test]
+fn a10_timeouts_and_errors_are_reported_not_fatal() {
+    let out = run_example(env!("CARGO_BIN_EXE_a10_timeouts_and_errors"), &[], 0.15);
+    out.assert_success();
+    let s = &out.stdout;
+    out.assert_contains("fast: ok");
+    out.assert_contains("medium: ok");
+    out.assert_contains("broken: failed: connection reset by peer (simulated)");
+    out.assert_contains("Summary: 2 ok, 1 failed, 1 timed out");
+    let limit = float_after(s, "timeout limit:");
+    let cut = float_after(s, "slow: timed out after");
+    let all = seconds_on_line(s, "All calls:");
+    assert!(
+        cut >= 0.95 * limit && cut < 1.5 * limit,
+        "cut at {cut}, limit {limit}\n{s}"
+    );
+    assert!(
+        all < 1.6 * limit,
+        "all calls {all} should end near the limit {limit}\n{s}"
+    );
+    assert_order(s, "dropped job: still running", "cleanup: dropped job");
+    assert_order(s, "user: pressing cancel", "cleanup: select job");
+    out.assert_contains("select!: the cancel signal won");
+    assert!(!s.contains("select job finished first"), "{s}");
 }
