@@ -5,6 +5,8 @@
 //! |---|---|---|
 //! | [`spawn`] | re-execute the current binary with a role ([`spawn::SelfCommand`], [`spawn::child_role`]), pass descriptors by inheritance, wait with a timeout and kill + reap ([`spawn::wait_or_kill`], [`spawn::Reaped`]), `fork` a child ([`spawn::fork_child`]), list children from `/proc` ([`spawn::children_of`]) | `Process(target=…)` with the `spawn`/`fork` start methods, `join(timeout)`, `terminate()` |
 //! | [`pool`] | a pool of re-executed worker processes running named tasks: `map` (order kept), `apply`, `apply_async`/`submit` → handle with `get`/`get_timeout`, `starmap`; crashes become errors, `Drop` reaps | `Pool`, `ProcessPoolExecutor` |
+//! | [`manager`] | a server process owning a dict and a list, reached over a Unix socket with size-limited bincode requests ([`manager::Manager`], [`manager::ManagerClient`]) | `Manager().dict()`, `Manager().list()` |
+//! | [`harness`] | a small runner for `harness = false` test binaries that re-execute themselves (pool workers, managers, roles) | - |
 //! | [`frame`] | length-prefixed bincode frames over any `Read`/`Write`, always decoded with a size limit; [`frame::ProcessQueue`] (pipe), [`frame::Duplex`] (socket pair) | pickle, `Queue`, `Pipe()` |
 //!
 //! # The role check: Rust's `if __name__ == "__main__"`
@@ -43,6 +45,8 @@
 //!   async-signal-safe functions (see [`spawn::fork_child`]).
 
 pub mod frame;
+pub mod harness;
+pub mod manager;
 pub mod pool;
 pub mod shared;
 pub mod spawn;

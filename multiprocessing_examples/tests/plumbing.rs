@@ -7,6 +7,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use multiprocessing_examples::frame::{Duplex, FrameError, ProcessQueue, QueueSender};
+use multiprocessing_examples::manager::{self, Manager, ManagerClient, Value};
 use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of, wait_or_kill};
 
 fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std::error::Error>> {
@@ -35,6 +36,14 @@ fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std
             end.send(&"Hello from child".to_owned())?;
             let reply = end.recv()?;
             end.send(&format!("child got: {reply}"))?;
+        }
+        "incr" => {
+            let mut c = ManagerClient::connect(&role.args[0])?;
+            let n: u32 = role.parse_arg(1)?;
+            for i in 0..n {
+                c.dict_incr("counter", 1)?;
+                c.list_append(Value::Int(i64::from(i)))?;
+            }
         }
         "stuck" => std::thread::sleep(Duration::from_secs(60)),
         other => return Err(format!("unknown role {other}").into()),
@@ -127,7 +136,53 @@ fn unknown_fd_index_is_an_error_in_the_parent() {
     assert!(multiprocessing_examples::spawn::inherited_fd(0).is_err());
 }
 
+fn manager_counts_every_increment_from_many_processes() {
+    let mgr = Manager::start().unwrap();
+    let server = mgr.pid();
+    let mut kids: Vec<_> = (0..4)
+        .map(|_| {
+            SelfCommand::new("incr")
+                .arg(mgr.address())
+                .arg("50")
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for k in &mut kids {
+        assert!(k.wait().unwrap().success());
+    }
+    let mut c = mgr.client().unwrap();
+    assert_eq!(c.dict_get("counter").unwrap(), Some(Value::Int(200)));
+    assert_eq!(c.list().unwrap().len(), 200);
+    drop(c);
+    drop(mgr);
+    assert!(
+        !children_of(std::process::id())
+            .iter()
+            .any(|e| e.pid == server)
+    );
+}
+
+fn manager_survives_a_hostile_client() {
+    let mgr = Manager::start().unwrap();
+    let mut raw = std::os::unix::net::UnixStream::connect(mgr.address()).unwrap();
+    raw.write_all(&u32::MAX.to_le_bytes()).unwrap();
+    raw.write_all(b"garbage").unwrap();
+    // The server answers with one error frame and hangs up on this client only (it may reset
+    // the connection: we sent bytes it never read, so read exactly one frame).
+    let mut prefix = [0u8; 4];
+    std::io::Read::read_exact(&mut raw, &mut prefix).unwrap();
+    let mut reply = vec![0u8; usize::try_from(u32::from_le_bytes(prefix)).unwrap().min(4096)];
+    std::io::Read::read_exact(&mut raw, &mut reply).unwrap();
+    let text = String::from_utf8_lossy(&reply);
+    assert!(text.contains("exceeds the maximum"), "{text}");
+    let mut c = mgr.client().unwrap();
+    c.dict_set("still", Value::Bool(true)).unwrap();
+    assert_eq!(c.dict_get("still").unwrap(), Some(Value::Bool(true)));
+}
+
 fn main() {
+    manager::serve_if_manager();
     if let Some(role) = child_role() {
         if let Err(e) = child(&role) {
             eprintln!("child {}: {e}", role.name);
@@ -135,45 +190,14 @@ fn main() {
         }
         return;
     }
-    let tests: &[(&str, fn())] = &[
-        (
-            "queue_moves_100_items_from_a_child",
-            queue_moves_100_items_from_a_child,
-        ),
-        (
-            "hostile_length_prefix_is_a_clear_error",
-            hostile_length_prefix_is_a_clear_error,
-        ),
-        ("garbage_is_a_decode_error", garbage_is_a_decode_error),
-        ("duplex_pipe_talks_both_ways", duplex_pipe_talks_both_ways),
-        (
-            "stuck_child_is_killed_and_reaped",
-            stuck_child_is_killed_and_reaped,
-        ),
-        (
-            "unknown_fd_index_is_an_error_in_the_parent",
-            unknown_fd_index_is_an_error_in_the_parent,
-        ),
-    ];
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let mut failed = 0;
-    for (name, test) in tests {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
-            continue;
-        }
-        let ok = std::panic::catch_unwind(test).is_ok();
-        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
-        failed += usize::from(!ok);
-    }
-    let left = children_of(std::process::id());
-    if !left.is_empty() {
-        println!("children left behind: {left:?}");
-        failed += 1;
-    }
-    if failed > 0 {
-        std::process::exit(1);
-    }
+    multiprocessing_examples::harness::run(multiprocessing_examples::harness::tests![
+        queue_moves_100_items_from_a_child,
+        hostile_length_prefix_is_a_clear_error,
+        garbage_is_a_decode_error,
+        duplex_pipe_talks_both_ways,
+        stuck_child_is_killed_and_reaped,
+        unknown_fd_index_is_an_error_in_the_parent,
+        manager_counts_every_increment_from_many_processes,
+        manager_survives_a_hostile_client,
+    ]);
 }

@@ -179,54 +179,13 @@ fn terminate_kills_now() {
 
 fn main() {
     pool::serve_if_worker(TASKS);
-    let tests: &[(&str, fn())] = &[
-        (
-            "map_keeps_order_and_uses_every_worker",
-            map_keeps_order_and_uses_every_worker,
-        ),
-        (
-            "apply_async_starmap_and_timeouts",
-            apply_async_starmap_and_timeouts,
-        ),
-        (
-            "panicking_task_is_an_error_and_the_worker_survives",
-            panicking_task_is_an_error_and_the_worker_survives,
-        ),
-        (
-            "crashed_worker_is_an_error_naming_the_task_and_is_replaced",
-            crashed_worker_is_an_error_naming_the_task_and_is_replaced,
-        ),
-        (
-            "worker_killed_mid_task_is_an_error_not_a_hang",
-            worker_killed_mid_task_is_an_error_not_a_hang,
-        ),
-        (
-            "drop_reaps_every_worker_even_a_busy_one",
-            drop_reaps_every_worker_even_a_busy_one,
-        ),
-        ("terminate_kills_now", terminate_kills_now),
-    ];
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let mut failed = 0;
-    for (name, test) in tests {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
-            continue;
-        }
-        let ok = std::panic::catch_unwind(test).is_ok();
-        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
-        failed += usize::from(!ok);
-    }
-    // Every pool above was dropped: not one worker (zombie or alive) may remain.
-    let left = children_of(std::process::id());
-    if !left.is_empty() {
-        println!("children left behind: {left:?}");
-        failed += 1;
-    }
-    if failed > 0 {
-        println!("{failed} failed");
-        std::process::exit(1);
-    }
+    multiprocessing_examples::harness::run(multiprocessing_examples::harness::tests![
+        map_keeps_order_and_uses_every_worker,
+        apply_async_starmap_and_timeouts,
+        panicking_task_is_an_error_and_the_worker_survives,
+        crashed_worker_is_an_error_naming_the_task_and_is_replaced,
+        worker_killed_mid_task_is_an_error_not_a_hang,
+        drop_reaps_every_worker_even_a_busy_one,
+        terminate_kills_now,
+    ]);
 }
