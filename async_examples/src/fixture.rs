@@ -139,7 +139,10 @@ impl FixtureStats {
 
     /// Every request so far, in arrival order.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// How many requests asked for `path` (e.g. `/robots.txt`).
@@ -163,7 +166,10 @@ impl FixtureStats {
 
     /// All requests, any path.
     pub fn total(&self) -> usize {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Distinct TCP connections the requests came over (a shared client reuses them).
@@ -269,7 +275,10 @@ impl FixtureServer {
         let _ = self.shutdown.send(true);
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(2), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }
@@ -316,7 +325,8 @@ impl ThreadedFixture {
                 rt.block_on(async move {
                     match FixtureServer::start(config).await {
                         Ok(server) => {
-                            let _ = ready_tx.send(Ok((server.base_url.clone(), server.stats_handle())));
+                            let _ =
+                                ready_tx.send(Ok((server.base_url.clone(), server.stats_handle())));
                             let _ = stop_rx.await;
                             server.shutdown().await;
                         }
@@ -438,7 +448,10 @@ async fn serve_page(state: &AppState, n: u32) -> Response {
 }
 
 async fn robots(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain")], robots_txt(&state.config))
+    (
+        [(header::CONTENT_TYPE, "text/plain")],
+        robots_txt(&state.config),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,7 +641,11 @@ mod tests {
         assert_eq!(data_len(), 100);
         let texts: HashSet<&str> = data().iter().map(|q| q.text.as_str()).collect();
         assert_eq!(texts.len(), 100);
-        assert!(data().iter().all(|q| !q.tags.is_empty() && !q.author.is_empty()));
+        assert!(
+            data()
+                .iter()
+                .all(|q| !q.tags.is_empty() && !q.author.is_empty())
+        );
     }
 
     #[test]
@@ -640,7 +657,10 @@ mod tests {
         assert!(!render_page(10, 10).contains("class=\"next\""));
         assert!(render_page(10, 9).contains("href=\"/page/10/\">Next"));
         // Cycling past the data set: same texts, new page numbers.
-        assert_eq!(quotes_on_page(12, 11)[0].text, quotes_on_page(12, 1)[0].text);
+        assert_eq!(
+            quotes_on_page(12, 11)[0].text,
+            quotes_on_page(12, 1)[0].text
+        );
         assert_eq!(quotes_on_page(12, 11)[0].page, 11);
     }
 

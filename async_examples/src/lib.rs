@@ -4,7 +4,9 @@
 //! The examples themselves live in `src/bin/`; see the crate's `README.md` for the list.
 
 pub mod cpu;
+pub mod fixture;
 pub mod gauge;
+pub mod scrape;
 pub mod ticker;
 pub mod users_api;
 
