@@ -14,16 +14,32 @@ pub const fn expected_sum(n: u64) -> u64 {
 /// The seed's loop, one thread, honestly done one addition at a time (`black_box` stops the
 /// optimiser from replacing the loop with the formula).
 pub fn cpu_heavy(n: u64) -> u64 {
+    sum_range(0, n)
+}
+
+/// `lo + (lo + 1) + … + (hi − 1)`, one addition at a time.
+fn sum_range(lo: u64, hi: u64) -> u64 {
     let mut total: u64 = 0;
-    for i in 0..n {
+    for i in lo..hi {
         total += std::hint::black_box(i);
     }
     total
 }
 
-/// The same sum split over rayon's thread pool (one chunk per core).
+/// [`cpu_heavy`] as a process-pool task: the sum and the pid of the process that computed it.
+pub fn cpu_heavy_with_pid(n: u64) -> (u64, u32) {
+    (cpu_heavy(n), std::process::id())
+}
+
+/// The same sum split over rayon's thread pool: one chunk per rayon thread, each chunk the
+/// same plain loop (per-item `par_iter` adaptors cost more than the additions in a debug build).
 pub fn cpu_heavy_rayon(n: u64) -> u64 {
-    (0..n).into_par_iter().map(std::hint::black_box).sum()
+    let chunks = rayon::current_num_threads().max(1) as u64;
+    let per = n.div_ceil(chunks);
+    (0..chunks)
+        .into_par_iter()
+        .map(|c| sum_range((c * per).min(n), ((c + 1) * per).min(n)))
+        .sum()
 }
 
 #[cfg(test)]

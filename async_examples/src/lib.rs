@@ -6,6 +6,7 @@
 pub mod cpu;
 pub mod fixture;
 pub mod gauge;
+pub mod pool_bridge;
 pub mod scrape;
 pub mod ticker;
 pub mod users_api;

@@ -208,3 +208,70 @@ fn a10_timeouts_and_errors_are_reported_not_fatal() {
     out.assert_contains("select!: the cancel signal won");
     assert!(!s.contains("select job finished first"), "{s}");
 }
+
+#[test]
+fn a07_cpu_work_off_the_runtime_keeps_it_ticking() {
+    let out = run_example(env!("CARGO_BIN_EXE_a07_cpu_in_process_pool"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    assert_eq!(
+        numbers_after(s, "CPU result:"),
+        [1_249_999_975_000_000; 4],
+        "{s}"
+    );
+    assert_eq!(numbers_after(s, "on the runtime: "), [0], "{s}");
+    for how in [
+        "rayon in spawn_blocking",
+        "rayon::spawn + oneshot",
+        "process pool",
+    ] {
+        let ticks = numbers_after(s, &format!("{how}: "));
+        // ≥ 0.03 s of work (release) at one tick per 10 ms; a debug build sees dozens.
+        assert!(
+            ticks.first().is_some_and(|&t| t >= 2),
+            "{how}: {ticks:?}\n{s}"
+        );
+    }
+    let worker = numbers_after(s, "computed in worker process");
+    let main = numbers_after(s, "(this process is");
+    assert_eq!((worker.len(), main.len()), (1, 1), "{s}");
+    assert_ne!(worker, main, "the pool computes in another process");
+}
+
+#[test]
+fn a08_hybrid_parts_overlap() {
+    let out = run_example(
+        env!("CARGO_BIN_EXE_a08_hybrid_async_threads_processes"),
+        &[],
+        0.2,
+    );
+    out.assert_success();
+    let s = &out.stdout;
+    // All three parts start before any of them finishes.
+    for start in ["async: starting", "blocking: handing", "cpu: sending"] {
+        for end in [
+            "async: call 1 done",
+            "blocking: legacy report done",
+            "cpu: result",
+        ] {
+            assert_order(s, start, end);
+        }
+    }
+    assert_eq!(
+        numbers_after(s, "cpu: result"),
+        [1_249_999_975_000_000],
+        "{s}"
+    );
+    assert!(numbers_after(s, "ticks during the run:")[0] >= 5, "{s}");
+    let longest = float_after(s, "longest part");
+    let sum = float_after(s, "sum of the parts");
+    let total = seconds_on_line(s, "Total:");
+    assert!(
+        total < 0.8 * sum,
+        "total {total} vs sum of parts {sum}\n{s}"
+    );
+    assert!(
+        total < 1.3 * longest,
+        "total {total} vs longest part {longest}\n{s}"
+    );
+}
