@@ -182,3 +182,206 @@ fn t27_each_primitive_keeps_its_invariant() {
         "{s}"
     );
 }
+
+#[test]
+fn t28_bounded_blocks_rendezvous_waits_select_takes_the_ready_one() {
+    let scale = 0.2; // 1 s of simulated time = 200 ms
+    let out = run(env!("CARGO_BIN_EXE_t28_thread_communication"), scale);
+    let s = &out.stdout;
+    let blocked = seconds_on_line(s, "the 3rd send blocked") / scale;
+    assert!(
+        (0.8..2.0).contains(&blocked),
+        "3rd send blocked {blocked} units\n{s}"
+    );
+    let rendezvous = seconds_on_line(s, "rendezvous: send returned after") / scale;
+    assert!(
+        (0.95..2.0).contains(&rendezvous),
+        "send waited {rendezvous} units\n{s}"
+    );
+    assert!(s.contains("select! picked: fast"), "{s}");
+    assert!(s.contains("then: slow"), "{s}");
+    for i in 0..4 {
+        assert_eq!(count(s, &format!("received {i}")), 1, "{s}");
+    }
+}
+
+#[test]
+fn t29_every_item_consumed_exactly_once() {
+    let out = run(env!("CARGO_BIN_EXE_t29_multi_producer_consumer"), 0.2);
+    let s = &out.stdout;
+    assert!(s.contains("every item exactly once: true"), "{s}");
+    assert_eq!(numbers_after(s, "produced"), [30], "{s}");
+    assert_eq!(numbers_after(s, "consumed"), [30], "{s}");
+    let counts_line = s
+        .lines()
+        .find(|l| l.contains("handled"))
+        .expect("per-consumer counts");
+    let handled: i64 = counts_line
+        .split(", ")
+        .flat_map(|part| numbers_after(part, "handled"))
+        .sum();
+    assert_eq!(handled, 30, "{s}");
+    assert_eq!(count(s, "| got "), 30, "{s}");
+}
+
+#[test]
+fn t30_pools_keep_submit_order_on_at_most_three_threads() {
+    let scale = 0.1; // 12 tasks of 100 ms on 3 threads
+    let out = run(env!("CARGO_BIN_EXE_t30_thread_pool"), scale);
+    let s = &out.stdout;
+    let expected = "results [0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121] on";
+    for pool in ["rayon", "pool"] {
+        let line = s
+            .lines()
+            .find(|l| l.starts_with(&format!("{pool}: results")))
+            .unwrap_or_else(|| panic!("no {pool} results\n{s}"));
+        assert!(line.contains(expected), "{line}");
+        let threads = numbers_after(line, "] on");
+        assert!(
+            threads.len() == 1 && (1..=3).contains(&threads[0]),
+            "{line}"
+        );
+        let units = seconds_on_line(s, &format!("{pool}: Time taken")) / scale;
+        // Sequential would be 12 units; 3 workers need at least 4.
+        assert!(
+            (3.9..7.0).contains(&units),
+            "{pool} took {units} units\n{s}"
+        );
+    }
+}
+
+#[test]
+fn t31_all_ten_workers_ran() {
+    let out = run(env!("CARGO_BIN_EXE_t31_ten_threads"), 0.05);
+    let s = &out.stdout;
+    assert_eq!(numbers_after(s, "workers that ran:"), [10], "{s}");
+    assert_eq!(count(s, "square_it done"), 10, "{s}");
+    assert_order(s, "started 10 threads", "joined 10 threads");
+    assert!(s.trim_end().ends_with("end main"), "{s}");
+}
+
+#[test]
+fn t32_lost_update_then_locked_fix() {
+    let out = run(env!("CARGO_BIN_EXE_t32_check_then_act"), 1.0); // the seed's 0.1 s sleep
+    let s = &out.stdout;
+    assert_eq!(numbers_after(s, "start value"), [0, 0], "{s}");
+    assert_eq!(numbers_after(s, "end value"), [1, 2], "{s}");
+    let ratio =
+        seconds_on_line(s, "locked: Time taken") / seconds_on_line(s, "unprotected: Time taken");
+    assert!(
+        (1.6..2.6).contains(&ratio),
+        "locked/unprotected = {ratio}\n{s}"
+    );
+    assert!(s.contains("2 threads saw it, 1 found it gone"), "{s}");
+    assert!(s.contains("exactly 1 thread got it"), "{s}");
+}
+
+#[test]
+fn t33_items_once_each_then_endmain() {
+    let out = run(env!("CARGO_BIN_EXE_t33_queue_worker_pool"), 0.5);
+    let s = &out.stdout;
+    for i in 1..20 {
+        let hits: Vec<&str> = s
+            .lines()
+            .filter(|l| l.ends_with(&format!(" got {i}")))
+            .collect();
+        assert_eq!(hits.len(), 1, "item {i}\n{s}");
+        assert_order(s, &format!(" got {i}"), "endmain");
+    }
+    assert!(s.contains("all 19 items handled"), "{s}");
+    assert!(s.contains("workers joined: 10"), "{s}");
+}
+
+#[test]
+fn t34_worker_stops_within_one_poll_interval() {
+    let scale = 0.4; // poll interval 0.5 s → 200 ms
+    let out = run(env!("CARGO_BIN_EXE_t34_cooperative_cancellation"), scale);
+    let s = &out.stdout;
+    let latency = seconds_on_line(s, "flag: stopped");
+    let poll = 0.5 * scale;
+    assert!(
+        latency <= poll * 1.5,
+        "stopped {latency} s after the request, poll {poll} s\n{s}"
+    );
+    assert_order(s, "asking the worker to stop", "saw the stop flag");
+    let channel = seconds_on_line(s, "channel: stopped");
+    assert!(
+        channel < poll,
+        "the message ended the 10 s wait at once: {channel} s\n{s}"
+    );
+}
+
+#[test]
+fn t35_blocking_calls_overlap_while_main_computes() {
+    let scale = 0.2; // each call: 200 ms
+    let out = run(env!("CARGO_BIN_EXE_t35_blocking_io_with_threads"), scale);
+    let s = &out.stdout;
+    let units = seconds_on_line(s, "all 4 calls: Time taken") / scale;
+    assert!(
+        (0.95..1.8).contains(&units),
+        "4 calls took {units} units (sequential: 4)\n{s}"
+    );
+    for i in 1..=4 {
+        assert!(s.contains(&format!("got \"reply to client-{i}\"")), "{s}");
+    }
+    let chunks = numbers_after(s, "computed");
+    assert!(
+        chunks.len() == 1 && chunks[0] > 0,
+        "main computed meanwhile\n{s}"
+    );
+}
+
+#[test]
+fn t36_items_pass_in_order_and_bounded_queue_holds_back() {
+    let out = run(env!("CARGO_BIN_EXE_t36_pipeline_stages"), 0.1);
+    let s = &out.stdout;
+    assert_eq!(count(s, "stage 3 got [0, 1, 2, 3, 4]"), 2, "{s}");
+    let ahead = numbers_after(s, "stage 1 ran at most");
+    assert_eq!(ahead.len(), 2, "{s}");
+    assert!(ahead[0] <= 3, "bounded: {} ahead\n{s}", ahead[0]);
+    assert!(ahead[1] > ahead[0], "unbounded runs further ahead\n{s}");
+    for i in 0..5 {
+        assert_order(s, &format!("fetch  item {i}"), &format!("store  item {i}"));
+    }
+}
+
+#[test]
+fn t37_stack_is_reserved_not_resident() {
+    let out = utilities::testkit::run_with_env(
+        env!("CARGO_BIN_EXE_t37_thread_memory_cost"),
+        &[],
+        &[("COURSE_FAST", "1")],
+    );
+    out.assert_success();
+    let s = &out.stdout;
+    assert!(
+        s.contains("Rust's default for spawned threads: 2048 KiB"),
+        "{s}"
+    );
+    let default_line = s
+        .lines()
+        .find(|l| l.contains("default stack"))
+        .expect("default line");
+    let size = numbers_after(default_line, "VmSize +");
+    let rss = numbers_after(default_line, "VmRSS +");
+    assert!(
+        size[0] >= 2000,
+        "≈ 2 MiB reserved per thread: {default_line}"
+    );
+    assert!(
+        rss[0] < 256,
+        "an idle thread is resident in a few KiB: {default_line}"
+    );
+    let small_line = s
+        .lines()
+        .find(|l| l.contains("stack_size(64 KiB)"))
+        .expect("small line");
+    assert!(
+        numbers_after(small_line, "VmSize +")[0] < 512,
+        "{small_line}"
+    );
+    assert!(
+        numbers_after(default_line, "spawn").len() == 1,
+        "{default_line}"
+    );
+}

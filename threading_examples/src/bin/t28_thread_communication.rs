@@ -1,0 +1,140 @@
+//! Ways for threads to talk: a bounded channel that blocks a fast producer, a rendezvous channel, and `select!`.
+//!
+//! Ports 002 `threading_examples/communication.py` and 001 Sync "Choosing the Right
+//! Synchronization Tool". Three behaviours, each measured:
+//!
+//! 1. `mpsc::sync_channel(2)`: a queue with room for 2. The third `send` **blocks** until the
+//!    slow consumer takes an item (Python: `Queue(maxsize=2).put`). This is back-pressure.
+//! 2. `mpsc::sync_channel(0)`: no room at all. `send` returns only when a receiver takes the item
+//!    at that moment: a rendezvous (hand-over) between two threads.
+//! 3. `crossbeam::channel::select!`: wait on two channels and take whichever is ready first.
+//!    Python's `queue` has nothing like it (you would poll with timeouts).
+//!
+//! Run: `cargo run --bin t28_thread_communication`
+//!
+//! Expected output (abridged):
+//! ```text
+//! == 1. bounded channel (capacity 2), consumer starts after 1 s ==
+//! [   0.000s] producer     | sent 0 after waiting 0.000 s
+//! [   0.000s] producer     | sent 1 after waiting 0.000 s
+//! [   1.001s] producer     | sent 2 after waiting 1.001 s
+//! ...
+//! bounded: the 3rd send blocked 1.001 s (until the consumer made room)
+//! == 2. rendezvous: sync_channel(0), receiver arrives after 1 s ==
+//! rendezvous: send returned after 1.001 s, when the receiver took the item
+//! == 3. select! over two channels ==
+//! select! picked: fast (after 0.500 s)
+//! then: slow (after 1.500 s)
+//! ```
+
+use crossbeam::channel::{after, never, select, unbounded};
+use std::sync::mpsc;
+use std::thread;
+use utilities::{Stopwatch, say, secs, sleep_secs};
+
+fn bounded_blocks_producer() {
+    println!("== 1. bounded channel (capacity 2), consumer starts after 1 s ==");
+    let (tx, rx) = mpsc::sync_channel::<u32>(2);
+    let waits = thread::scope(|s| {
+        let producer = thread::Builder::new()
+            .name("producer".into())
+            .spawn_scoped(s, move || {
+                let mut waits = Vec::new();
+                for i in 0..4 {
+                    let sw = Stopwatch::start();
+                    tx.send(i).expect("consumer alive");
+                    let waited = sw.elapsed().as_secs_f64();
+                    say!("sent {i} after waiting {waited:.3} s");
+                    waits.push(waited);
+                }
+                waits
+            })
+            .expect("spawn producer");
+        thread::Builder::new()
+            .name("consumer".into())
+            .spawn_scoped(s, move || {
+                sleep_secs(1.0); // a slow start: the queue fills up meanwhile
+                for item in rx {
+                    say!("received {item}");
+                    sleep_secs(0.2);
+                }
+            })
+            .expect("spawn consumer");
+        producer.join().expect("producer panicked")
+    });
+    println!(
+        "bounded: first two sends waited {:.3} s and {:.3} s; the 3rd send blocked {:.3} s (until the consumer made room)",
+        waits[0], waits[1], waits[2]
+    );
+    assert!(
+        waits[2] > 5.0 * waits[0].max(waits[1]),
+        "only the 3rd send waited"
+    );
+}
+
+fn rendezvous() {
+    println!("== 2. rendezvous: sync_channel(0), receiver arrives after 1 s ==");
+    let (tx, rx) = mpsc::sync_channel::<&str>(0);
+    let sw = Stopwatch::start();
+    let got = thread::scope(|s| {
+        let receiver = s.spawn(move || {
+            sleep_secs(1.0);
+            rx.recv().expect("sender alive")
+        });
+        tx.send("hand-over").expect("receiver alive"); // blocks until `recv` takes it
+        say!(
+            "rendezvous: send returned after {:.3} s, when the receiver took the item",
+            sw.elapsed().as_secs_f64()
+        );
+        receiver.join().expect("receiver panicked")
+    });
+    assert_eq!(got, "hand-over");
+    assert!(sw.elapsed() >= secs(1.0));
+}
+
+fn select_ready_first() {
+    println!("== 3. select! over two channels ==");
+    let (fast_tx, fast_rx) = unbounded();
+    let (slow_tx, slow_rx) = unbounded();
+    let sw = Stopwatch::start();
+    thread::scope(|s| {
+        s.spawn(move || {
+            sleep_secs(1.5);
+            slow_tx.send("slow").expect("main alive");
+        });
+        s.spawn(move || {
+            sleep_secs(0.5);
+            fast_tx.send("fast").expect("main alive");
+        });
+        let (mut fast_rx, mut slow_rx) = (fast_rx, slow_rx);
+        let give_up = after(secs(10.0)); // never wait forever
+        let mut order = Vec::new();
+        while order.len() < 2 {
+            // Each round blocks until one of the channels has something or is closed. A channel
+            // whose sender is gone is always "ready" with an error: swap in `never()` to stop
+            // watching it.
+            let got = select! {
+                recv(fast_rx) -> msg => msg.map_err(|_| fast_rx = never()).ok(),
+                recv(slow_rx) -> msg => msg.map_err(|_| slow_rx = never()).ok(),
+                recv(give_up) -> _ => panic!("nothing arrived within 10 s"),
+            };
+            if let Some(msg) = got {
+                let step = if order.is_empty() {
+                    "select! picked"
+                } else {
+                    "then"
+                };
+                println!("{step}: {msg} (after {:.3} s)", sw.elapsed().as_secs_f64());
+                order.push(msg);
+            }
+        }
+        assert_eq!(order, ["fast", "slow"]);
+    });
+}
+
+fn main() {
+    utilities::output::start_clock();
+    bounded_blocks_producer();
+    rendezvous();
+    select_ready_first();
+}

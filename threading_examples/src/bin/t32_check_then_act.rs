@@ -1,0 +1,119 @@
+//! Check-then-act: a logical race that compiles in Rust. "end value 1" unprotected, "end value 2" with one guard.
+//!
+//! Ports 003 "we can share data between threads" (`database_value`, a local copy, `sleep(0.1)`)
+//! and its Lock fix; 001 Thread-safe "Thread-Safe Data Structures" (compound operations).
+//! Rust forbids *data races* (two threads touching memory unsynchronised), so the seed's global
+//! `database_value += …` would not compile. But the type system cannot see *logical* races: here
+//! every access is locked, yet the lock is taken once for the read and again for the write. Both
+//! threads read 0, both write 1: one update is lost. The fix holds **one** guard across
+//! read–sleep–write, so the second thread waits (≈ 0.2 s instead of 0.1 s).
+//!
+//! The same trap with a shared queue (Python's `deque`): "if it is not empty, pop" as two locked
+//! steps lets two threads both see one item; `lock().pop_front()` is one step and returns an
+//! `Option`, so nobody can act on a stale check.
+//!
+//! Run: `cargo run --bin t32_check_then_act`
+//!
+//! Expected output:
+//! ```text
+//! start value 0
+//! unprotected (lock per step): end value 1
+//! unprotected: Time taken: 0.101 s
+//! start value 0
+//! locked (one guard): end value 2
+//! locked: Time taken: 0.202 s
+//! deque check-then-pop: 1 item, 2 threads saw it, 1 found it gone
+//! deque pop_front(): 1 item, exactly 1 thread got it
+//! end main
+//! ```
+
+use std::collections::VecDeque;
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use utilities::{Stopwatch, print_time_taken, sleep_secs};
+
+/// The seed's `increase()`: read into a local copy, "process", write back.
+/// Each step is locked, so this compiles and has no data race, yet the result is wrong.
+fn increase_unprotected(db: &Mutex<i64>) {
+    let mut local_copy = *db.lock().expect("lock"); // guard dropped at the end of this line
+    local_copy += 1;
+    sleep_secs(0.1); // the other thread reads the old value meanwhile
+    *db.lock().expect("lock") = local_copy;
+}
+
+/// The fix: one guard from the read to the write (`with lock:` around the whole body).
+fn increase_locked(db: &Mutex<i64>) {
+    let mut value = db.lock().expect("lock");
+    let mut local_copy = *value;
+    local_copy += 1;
+    sleep_secs(0.1);
+    *value = local_copy;
+}
+
+fn run(label: &str, increase: fn(&Mutex<i64>)) -> i64 {
+    let database_value = Mutex::new(0);
+    println!("start value {}", *database_value.lock().expect("lock"));
+    let start_together = Barrier::new(2); // both threads start at the same moment
+    let sw = Stopwatch::start();
+    thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                start_together.wait();
+                increase(&database_value);
+            });
+        }
+    });
+    let end = database_value.into_inner().expect("no panics");
+    println!("{label}: end value {end}");
+    print_time_taken(label.split(' ').next().unwrap_or(label), sw.elapsed());
+    end
+}
+
+fn deque_demo() {
+    // Check, then act, as two locked steps: both threads can pass the check.
+    let queue = Mutex::new(VecDeque::from([1]));
+    let both_checked = Barrier::new(2);
+    let (mut saw, mut gone) = (0, 0);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let non_empty = !queue.lock().expect("lock").is_empty(); // check
+                    both_checked.wait(); // (the unlucky timing, made certain)
+                    let item = non_empty.then(|| queue.lock().expect("lock").pop_front()); // act
+                    (non_empty, item.flatten().is_none())
+                })
+            })
+            .collect();
+        for h in handles {
+            let (checked, found_gone) = h.join().expect("panic");
+            saw += usize::from(checked);
+            gone += usize::from(checked && found_gone);
+        }
+    });
+    println!("deque check-then-pop: 1 item, {saw} threads saw it, {gone} found it gone");
+    assert_eq!((saw, gone), (2, 1));
+
+    // One step: `pop_front` checks and takes under the same guard.
+    let queue = Mutex::new(VecDeque::from([1]));
+    let got: usize = thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| queue.lock().expect("lock").pop_front().is_some()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| usize::from(h.join().expect("panic")))
+            .sum()
+    });
+    println!("deque pop_front(): 1 item, exactly {got} thread got it");
+    assert_eq!(got, 1);
+}
+
+fn main() {
+    utilities::output::start_clock();
+    let lost = run("unprotected (lock per step)", increase_unprotected);
+    let right = run("locked (one guard)", increase_locked);
+    deque_demo();
+    println!("end main");
+    assert_eq!((lost, right), (1, 2));
+}
