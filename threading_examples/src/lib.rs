@@ -343,9 +343,11 @@ mod tests {
         assert_eq!(name.join().unwrap().as_deref(), Some("Worker-1"));
         let local = 5;
         let got = thread::scope(|s| {
-            spawn_scoped_named(s, "scoped", || (thread::current().name().map(str::to_owned), local))
-                .join()
-                .unwrap()
+            spawn_scoped_named(s, "scoped", || {
+                (thread::current().name().map(str::to_owned), local)
+            })
+            .join()
+            .unwrap()
         });
         assert_eq!(got, (Some("scoped".to_owned()), 5));
     }

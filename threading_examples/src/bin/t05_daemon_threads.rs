@@ -1,0 +1,73 @@
+//! Daemon threads: in Rust *every* spawned thread is a daemon — returning from `main` ends them.
+//!
+//! Ports 001 Module 4A "5) Daemon threads", Essentials "Daemon vs Non-Daemon Threads" and 003
+//! "daemon thread". Python waits at exit for every non-daemon thread and lets `daemon=True`
+//! threads die. Rust has no such flag: when `main` returns, the process exits and every other
+//! thread stops wherever it is — no `Drop` runs in it, no `finally`-like cleanup. Python's
+//! "non-daemon" behaviour is spelled `join()` (or `thread::scope`, which joins for you).
+//! (The notebook in the seed kept printing forever only because the Jupyter kernel stayed alive.)
+//!
+//! Run: `cargo run --bin t05_daemon_threads`
+//!
+//! Expected output (scale 1.0):
+//! ```text
+//! [   0.000s] worker       | Worker: step 1 of 3
+//! [   0.300s] worker       | Worker: step 2 of 3
+//! [   0.600s] worker       | Worker: step 3 of 3
+//! [   0.900s] main         | Main: joined the worker, it finished all 3 steps (non-daemon style)
+//! [   0.900s] background   | Background working...
+//! [   1.400s] background   | Background working...
+//! [   1.900s] background   | Background working...
+//! [   2.100s] main         | Background thread still running: is_finished() = false
+//! [   2.100s] main         | Main ends now. The program exits even though the background loop is infinite.
+//! ```
+//! The line "Background: cleanup" is never printed: the thread is stopped, not unwound.
+
+use std::thread;
+use utilities::{say, sleep_secs};
+
+/// Prints when dropped — if it ever is.
+struct Cleanup;
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        say!("Background: cleanup (Drop ran)");
+    }
+}
+
+fn main() {
+    utilities::output::start_clock();
+
+    // Non-daemon style: main waits for the work to finish because it joins.
+    let worker = thread::Builder::new()
+        .name("worker".into())
+        .spawn(|| {
+            for step in 1..=3 {
+                say!("Worker: step {step} of 3");
+                sleep_secs(0.3);
+            }
+        })
+        .expect("cannot spawn");
+    worker.join().expect("worker panicked");
+    say!("Main: joined the worker, it finished all 3 steps (non-daemon style)");
+
+    // Daemon style: nobody joins this infinite loop.
+    let background = thread::Builder::new()
+        .name("background".into())
+        .spawn(|| {
+            let _cleanup = Cleanup;
+            loop {
+                say!("Background working...");
+                sleep_secs(0.5);
+            }
+        })
+        .expect("cannot spawn");
+
+    sleep_secs(1.2);
+    say!(
+        "Background thread still running: is_finished() = {}",
+        background.is_finished()
+    );
+    say!("Main ends now. The program exits even though the background loop is infinite.");
+    // Dropping a JoinHandle detaches the thread; returning from main then ends the process.
+}

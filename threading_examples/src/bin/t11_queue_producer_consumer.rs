@@ -1,0 +1,77 @@
+//! Producer-consumer with a channel: A, B, C arrive in FIFO order, then the consumer stops.
+//!
+//! Ports 001 Module 4A "11) Queue (best for producer-consumer patterns)" and Thread-safe
+//! "Avoiding Shared State When Possible". Python's `queue.Queue` becomes `std::sync::mpsc`: the
+//! producer owns the `Sender`, the consumer the `Receiver`, and the items move from one thread
+//! to the other, so no data is shared and no lock is needed in user code. Two ways to say
+//! "no more items":
+//! 1. the seed's `None` marker, as an `Option` message (`Some(item)` … `None`);
+//! 2. the idiomatic one: the producer drops its `Sender`, and the consumer's `for` loop ends
+//!    when the channel is empty and every sender is gone.
+//!
+//! Produced and consumed lines may interleave; the consumed ones are always in FIFO order.
+//!
+//! Run: `cargo run --bin t11_queue_producer_consumer`
+//!
+//! Expected output (the interleaving varies):
+//! ```text
+//! --- 1. a None marker ends the stream ---
+//! [   0.000s] producer     | Produced: A
+//! [   0.000s] producer     | Produced: B
+//! [   0.000s] producer     | Produced: C
+//! [   0.000s] consumer     | Consumed: A
+//! [   0.000s] consumer     | Consumed: B
+//! [   0.000s] consumer     | Consumed: C
+//! [   0.000s] consumer     | Consumer: stopping
+//! --- 2. dropping the Sender ends the stream ---
+//! ... the same seven lines ...
+//! ```
+
+use std::sync::mpsc;
+use threading_examples::spawn_named;
+use utilities::say;
+
+const ITEMS: [&str; 3] = ["A", "B", "C"];
+
+fn main() {
+    utilities::output::start_clock();
+
+    println!("--- 1. a None marker ends the stream ---");
+    let (tx, rx) = mpsc::channel::<Option<&str>>();
+    let producer = spawn_named("producer", move || {
+        for item in ITEMS {
+            tx.send(Some(item)).expect("consumer is alive");
+            say!("Produced: {item}");
+        }
+        tx.send(None).expect("consumer is alive"); // the special marker
+    });
+    let consumer = spawn_named("consumer", move || {
+        let mut seen = Vec::new();
+        // `recv` waits for the next item, like `q.get()`; it fails only if the producer is gone.
+        while let Ok(Some(item)) = rx.recv() {
+            say!("Consumed: {item}");
+            seen.push(item);
+        }
+        say!("Consumer: stopping");
+        seen
+    });
+    producer.join().expect("producer panicked");
+    assert_eq!(consumer.join().expect("consumer panicked"), ITEMS);
+
+    println!("--- 2. dropping the Sender ends the stream ---");
+    let (tx, rx) = mpsc::channel::<&str>();
+    let producer = spawn_named("producer", move || {
+        for item in ITEMS {
+            tx.send(item).expect("consumer is alive");
+            say!("Produced: {item}");
+        }
+        // `tx` is dropped here, at the end of the closure: that is the "end of stream" signal.
+    });
+    let consumer = spawn_named("consumer", move || {
+        let seen: Vec<&str> = rx.iter().inspect(|item| say!("Consumed: {item}")).collect();
+        say!("Consumer: stopping");
+        seen
+    });
+    producer.join().expect("producer panicked");
+    assert_eq!(consumer.join().expect("consumer panicked"), ITEMS);
+}

@@ -1,0 +1,51 @@
+//! Is the thread still running? `JoinHandle::is_finished()` — Python's `not t.is_alive()`.
+//!
+//! Ports 001 Essentials "Checking Thread State". The seed asks `is_alive()` before and after
+//! `join()`. In Rust `join(self)` consumes the handle, so there is nothing left to ask after
+//! joining — and nothing to ask: a joined thread is finished by definition. So the program asks
+//! `is_finished()` while the worker sleeps, keeps working (polling) until the worker is done,
+//! and only then joins, which now returns at once.
+//!
+//! Run: `cargo run --bin t18_is_alive`
+//!
+//! Expected output (scale 1.0):
+//! ```text
+//! [   0.000s] main         | Right after spawn: alive = true (is_finished() = false)
+//! [   1.000s] worker       | Worker: done sleeping
+//! [   1.010s] main         | After 10 checks: alive = false (is_finished() = true)
+//! [   1.010s] main         | Joined; the handle is gone now (join takes it by value)
+//! ```
+
+use threading_examples::spawn_named;
+use utilities::{say, sleep_secs};
+
+fn main() {
+    utilities::output::start_clock();
+
+    let worker = spawn_named("worker", || {
+        sleep_secs(1.0);
+        say!("Worker: done sleeping");
+    });
+
+    say!(
+        "Right after spawn: alive = {} (is_finished() = {})",
+        !worker.is_finished(),
+        worker.is_finished()
+    );
+
+    // Main is free to do other things meanwhile; here it just checks every 0.1 s.
+    let mut checks = 0;
+    while !worker.is_finished() {
+        checks += 1;
+        sleep_secs(0.1);
+    }
+    say!(
+        "After {checks} checks: alive = {} (is_finished() = {})",
+        !worker.is_finished(),
+        worker.is_finished()
+    );
+
+    worker.join().expect("worker panicked");
+    say!("Joined; the handle is gone now (join takes it by value)");
+    // `worker.is_finished()` here would be error E0382: borrow of moved value `worker`.
+}
