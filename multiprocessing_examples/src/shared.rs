@@ -7,12 +7,14 @@
 //! | `Array("i", [0, 1, 2])` | [`SharedArray::new([0, 1, 2].map(AtomicI32::new))`](SharedArray::new) |
 //! | `Array("d", [0.0, …])` | `SharedArray<`[`AtomicF64`]`>` |
 //! | `with v.get_lock(): v.value += 1` | `v.fetch_add(1, SeqCst)`: one atomic instruction does the lock's job |
+//! | `Lock()` + `with lock:` | [`SharedValue::new(ProcessLock::new())`](ProcessLock) + `let _guard = lock.lock();` |
 //! | `shared_memory.SharedMemory(name=…, create=True)` | [`SharedArray::create_named`] / [`SharedArray::open_named`] (POSIX `shm_open`) |
 //!
 //! Why atomics only? Two processes that map the same page are like two threads that share a
 //! variable, with no borrow checker between them: a plain `i32` read in one process while the
 //! other writes it is a data race (undefined behaviour). So only types that are safe to share
-//! that way implement the marker trait [`ShmSafe`]: the integer atomics and [`AtomicF64`].
+//! that way implement the marker trait [`ShmSafe`]: the integer atomics, [`AtomicF64`] and
+//! [`ProcessLock`].
 //!
 //! Where the memory comes from:
 //! - [`SharedValue::new`] / [`SharedArray::new`]: an anonymous in-memory file (`memfd_create`)
@@ -146,6 +148,116 @@ impl LoadValue for AtomicF64 {
     type Value = f64;
     fn load_value(&self) -> f64 {
         self.load(Ordering::SeqCst)
+    }
+}
+
+/// A lock that works across processes when it lives in shared memory (Python's
+/// `multiprocessing.Lock`, and the lock behind `Value.get_lock()`): put it in a
+/// [`SharedValue`] and every process that maps it takes the same lock.
+///
+/// `lock()` returns a guard; the lock is released when the guard is dropped (Python's `with
+/// lock:` block). It is a futex lock: the state is one `u32` (0 free, 1 taken, 2 taken with
+/// sleepers) and a process that must wait sleeps in the kernel (`FUTEX_WAIT` on the shared
+/// address) until the holder wakes it, so waiting costs no CPU.
+///
+/// Like Python's lock, and unlike a `std::sync::Mutex`, it does not own the data it protects:
+/// nothing stops code from touching that data without the lock. A process that dies while
+/// holding it leaves it taken forever (pthreads' "robust" mutexes address that; out of scope).
+#[repr(transparent)]
+#[derive(Default)]
+pub struct ProcessLock(AtomicU32);
+
+const FREE: u32 = 0;
+const TAKEN: u32 = 1;
+const CONTENDED: u32 = 2;
+
+impl ProcessLock {
+    /// A free lock.
+    pub const fn new() -> Self {
+        Self(AtomicU32::new(FREE))
+    }
+
+    /// Waits until the lock is free, takes it and returns the guard that releases it.
+    pub fn lock(&self) -> ProcessLockGuard<'_> {
+        if self
+            .0
+            .compare_exchange(FREE, TAKEN, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            // Mark it contended, so the holder knows to wake someone, then sleep until it is
+            // released; `swap` returning FREE means we got it (still marked contended, which
+            // at worst costs one needless wake-up).
+            while self.0.swap(CONTENDED, Ordering::Acquire) != FREE {
+                futex_wait(&self.0, CONTENDED);
+            }
+        }
+        ProcessLockGuard { lock: self }
+    }
+
+    /// Takes the lock if it is free right now.
+    pub fn try_lock(&self) -> Option<ProcessLockGuard<'_>> {
+        self.0
+            .compare_exchange(FREE, TAKEN, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| ProcessLockGuard { lock: self })
+    }
+
+    fn unlock(&self) {
+        if self.0.swap(FREE, Ordering::Release) == CONTENDED {
+            futex_wake_one(&self.0);
+        }
+    }
+}
+
+impl fmt::Debug for ProcessLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.0.load(Ordering::Relaxed) {
+            FREE => "free",
+            _ => "taken",
+        };
+        f.debug_tuple("ProcessLock").field(&state).finish()
+    }
+}
+
+// SAFETY: `repr(transparent)` over `AtomicU32`: every bit pattern is a state (values other
+// than 0–2 just read as "taken"), no pointer, changes only atomically, no Drop glue.
+unsafe impl ShmSafe for ProcessLock {}
+
+/// Holds a [`ProcessLock`]; dropping it releases the lock.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ProcessLockGuard<'a> {
+    lock: &'a ProcessLock,
+}
+
+impl Drop for ProcessLockGuard<'_> {
+    fn drop(&mut self) {
+        self.lock.unlock();
+    }
+}
+
+/// Sleeps while `*word == expected` (returns at once otherwise, or on a spurious wake-up).
+fn futex_wait(word: &AtomicU32, expected: u32) {
+    // SAFETY: FUTEX_WAIT only reads the aligned u32 behind a live reference and sleeps if it
+    // still equals `expected`; no timeout (null). Not FUTEX_PRIVATE_FLAG: the word may be in
+    // memory shared with other processes, whose FUTEX_WAKE must find us.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            std::ptr::null::<libc::timespec>(),
+        );
+    }
+}
+
+/// Wakes one process or thread sleeping in [`futex_wait`] on `word`.
+fn futex_wake_one(word: &AtomicU32) {
+    // SAFETY: FUTEX_WAKE only uses the address as a key to find sleepers; it does not touch
+    // memory.
+    unsafe {
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, 1);
     }
 }
 

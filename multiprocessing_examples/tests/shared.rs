@@ -7,7 +7,9 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU8, AtomicU64};
 
-use multiprocessing_examples::shared::{AtomicF64, SharedArray, SharedValue, wait_child};
+use multiprocessing_examples::shared::{
+    AtomicF64, ProcessLock, SharedArray, SharedValue, wait_child,
+};
 use nix::unistd::{ForkResult, fork};
 
 /// A name no other test (or test run) uses.
@@ -223,4 +225,63 @@ fn duplicate_and_invalid_names_and_wrong_sizes_are_errors() {
 
     let err = SharedValue::<AtomicI32>::open_named(&unique_name("missing")).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::NotFound, "{err}");
+}
+
+#[test]
+fn process_lock_makes_load_then_store_exact_across_processes() {
+    let lock = SharedValue::new(ProcessLock::new()).unwrap();
+    let counter = SharedValue::new(AtomicI64::new(0)).unwrap();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            // SAFETY: the child only takes the lock (atomics and futex system calls), does
+            // atomic loads and stores, and leaves with `_exit`: all async-signal-safe.
+            match unsafe { fork() }.expect("fork") {
+                ForkResult::Child => {
+                    for _ in 0..5_000 {
+                        let _guard = lock.lock();
+                        // A racy read-modify-write, made exact by the lock around it.
+                        let seen = counter.load(SeqCst);
+                        counter.store(seen + 1, SeqCst);
+                    }
+                    // SAFETY: leave at once, never returning into the harness.
+                    unsafe { libc::_exit(0) }
+                }
+                ForkResult::Parent { child } => child,
+            }
+        })
+        .collect();
+    for child in children {
+        assert_eq!(wait_child(child).unwrap(), 0);
+    }
+    assert_eq!(counter.get(), 20_000);
+}
+
+#[test]
+fn process_lock_try_lock_and_guard_release() {
+    let lock = ProcessLock::new();
+    assert_eq!(format!("{lock:?}"), "ProcessLock(\"free\")");
+    let guard = lock.lock();
+    assert!(lock.try_lock().is_none(), "taken while the guard lives");
+    assert_eq!(format!("{lock:?}"), "ProcessLock(\"taken\")");
+    drop(guard);
+    assert!(
+        lock.try_lock().is_some(),
+        "free again after the guard is dropped"
+    );
+
+    // Threads waiting on the lock are woken (the contended path: futex wait and wake).
+    let counter = AtomicI64::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..2_000 {
+                    let _guard = lock.lock();
+                    let seen = counter.load(SeqCst);
+                    std::hint::spin_loop();
+                    counter.store(seen + 1, SeqCst);
+                }
+            });
+        }
+    });
+    assert_eq!(counter.load(SeqCst), 8_000);
 }

@@ -1,0 +1,54 @@
+//! The parent keeps working while it polls a child (`sleep 0.3`): "Working..." ×N, then "Exit status 0".
+//!
+//! Ports 004 "Use subprocess to manage child processes":
+//! `proc = subprocess.Popen(['sleep', '0.3'])`, then `while proc.poll() is None: print('Working…')`,
+//! then `print('Exit status', proc.poll())`.
+//!
+//! `Command::spawn` is `Popen`: it starts another program and returns at once with a `Child`.
+//! `Child::try_wait` is `poll()`: `Ok(None)` while the child runs, `Ok(Some(status))` once it
+//! has exited, and at that moment the child is also reaped (no zombie). The seed's loop has a
+//! comment "some time-consuming work here"; the work here is a short sleep.
+//!
+//! Run: `cargo run --bin p35_subprocess_poll`
+//!
+//! Expected output (scale 1.0; the number of "Working..." lines varies a little):
+//! ```text
+//! [   0.000s] main         | Started `sleep 0.300` as pid 1001
+//! [   0.001s] main         | Working...
+//! [   0.052s] main         | Working...
+//! …
+//! [   0.253s] main         | Working...
+//! [   0.304s] main         | Exit status 0
+//! [   0.304s] main         | Polled 6 times while the child ran
+//! ```
+
+use std::process::Command;
+
+use utilities::{say, secs, sleep_secs};
+
+fn main() -> std::io::Result<()> {
+    utilities::output::start_clock();
+    // The child's 0.3 s is scaled like every other simulated wait in the course.
+    let duration = format!("{:.3}", secs(0.3).as_secs_f64());
+    let mut proc = Command::new("sleep").arg(&duration).spawn()?; // Popen(['sleep', '0.3'])
+    say!("Started `sleep {duration}` as pid {}", proc.id());
+
+    let mut polls = 0;
+    let status = loop {
+        // proc.poll(): never blocks.
+        if let Some(status) = proc.try_wait()? {
+            break status;
+        }
+        say!("Working...");
+        polls += 1;
+        sleep_secs(0.05); // some time-consuming work here
+    };
+    // `code()` is None when the child was killed by a signal (see p36).
+    let code = status
+        .code()
+        .map_or_else(|| status.to_string(), |c| c.to_string());
+    say!("Exit status {code}");
+    say!("Polled {polls} times while the child ran");
+    assert!(status.success());
+    Ok(())
+}
