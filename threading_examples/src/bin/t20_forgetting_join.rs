@@ -1,4 +1,4 @@
-//! Forgetting `join()`: in Rust the worker's line is lost when `main` returns first; fix it with `join` or `thread::scope`.
+//! Forgetting `join()`: the worker's line is lost when `main` returns first; fix: `join` or `thread::scope`.
 //!
 //! Ports 001 Essentials "Common Mistake: Forgetting `join()`". Python quietly waits for every
 //! non-daemon thread at exit, so its mistake still prints "Task running". Rust has no

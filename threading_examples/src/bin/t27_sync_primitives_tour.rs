@@ -1,4 +1,4 @@
-//! Tour of the other primitives: `RwLock`, `Barrier`, `OnceLock`, `Condvar`, atomics (and `Ordering`), `parking_lot`.
+//! Tour of `RwLock`, `Barrier`, `OnceLock`, `Condvar`, atomics (`Ordering`) and `parking_lot`.
 //!
 //! Ports 002 `threading_examples/synchronization.py` ("locks and other primitives"). Each
 //! mini-demo prints the invariant it guarantees, and the program asserts it:

@@ -1,4 +1,4 @@
-//! Ways for threads to talk: a bounded channel that blocks a fast producer, a rendezvous channel, and `select!`.
+//! Channels: a bounded one blocks a fast producer, `sync_channel(0)` is a rendezvous, `select!`.
 //!
 //! Ports 002 `threading_examples/communication.py` and 001 Sync "Choosing the Right
 //! Synchronization Tool". Three behaviours, each measured:

@@ -1,4 +1,4 @@
-//! Several producers and consumers on one crossbeam MPMC channel: every item consumed exactly once.
+//! Several producers and consumers on one crossbeam MPMC channel: each item consumed once.
 //!
 //! Ports 002 `threading_examples/producer_consumer.py` and 001 Sync "Why Queues Are Preferred
 //! Over Manual Locks". `std::sync::mpsc` has many senders but a single receiver, so several

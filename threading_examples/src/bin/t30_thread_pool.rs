@@ -1,4 +1,4 @@
-//! Thread pools: N tasks on k reused threads (rayon, and a hand-made channel pool); results come back in submit order.
+//! Thread pools (rayon and a hand-made one): N tasks on k reused threads, results in submit order.
 //!
 //! Ports 002 Intro "Concurrent.futures", "Performance Considerations" ("thread creation has
 //! overhead - use pools for many small tasks") and "Best Practices" 4 and 7 ("reuse workers").

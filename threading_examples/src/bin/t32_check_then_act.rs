@@ -1,4 +1,4 @@
-//! Check-then-act: a logical race that compiles in Rust. "end value 1" unprotected, "end value 2" with one guard.
+//! Check-then-act: a logical race Rust allows ("end value 1"); one guard fixes it ("end value 2").
 //!
 //! Ports 003 "we can share data between threads" (`database_value`, a local copy, `sleep(0.1)`)
 //! and its Lock fix; 001 Thread-safe "Thread-Safe Data Structures" (compound operations).

@@ -1,4 +1,4 @@
-//! Ten workers drain a queue; main waits until every item was handled (a `WaitGroup` per item), then "endmain".
+//! Ten workers drain a queue; main waits until every item was handled (`WaitGroup`), then "endmain".
 //!
 //! Ports 003 "Example" (10 daemon workers, items 1..19, `q.join()`, then "endmain"). Python's
 //! workers loop forever and are daemons, so the program can end while they block on `q.get()`;

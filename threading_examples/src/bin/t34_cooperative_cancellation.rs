@@ -1,4 +1,4 @@
-//! Cooperative cancellation: a thread can only be *asked* to stop; it checks a flag between slices of work.
+//! Cooperative cancellation: a thread can only be *asked* to stop (an `AtomicBool` flag, a channel).
 //!
 //! Ports 003 Threads disadvantages "Not interruptable/killable". Neither Python nor Rust can kill
 //! a thread from outside (killing it mid-update would leave locks held and data half-written).

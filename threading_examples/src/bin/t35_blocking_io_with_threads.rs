@@ -1,4 +1,4 @@
-//! Blocking I/O in threads while main computes: 4 slow network calls of 1 s finish in ≈ 1 s together.
+//! Blocking I/O in threads while main computes: 4 network calls of 1 s finish in ≈ 1 s together.
 //!
 //! Ports 004 "Use threads for blocking I/O" ("threading makes it possible to do blocking io and
 //! computation at the same time"; fairness). A local TCP server on 127.0.0.1 (port 0 = any free

@@ -1,4 +1,4 @@
-//! What one thread costs: the reserved stack (2 MiB by default in Rust), the memory really used (RSS), and the time to spawn.
+//! What a thread costs: 2 MiB of reserved stack, a few KiB really used (RSS), and its spawn time.
 //!
 //! Ports 004 "Consider coroutines…" ("threads require a lot of memory (~8 MB per thread)"; "the
 //! main cost is starting them") and 001 "Resource Usage Comparison". The 8 MB is the *main*
