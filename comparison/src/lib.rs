@@ -1,1 +1,33 @@
-//! comparison
+//! The comparison chapter: the same workloads run sequentially, with threads, with thread pools,
+//! with a process pool and with tokio, timed side by side (and beside the Python originals when
+//! `python3` is present).
+//!
+//! | module | what it measures |
+//! |---|---|
+//! | [`cpu`] | CPU-bound sums, six ways; every mode returns the same checksum |
+//! | [`io`] | I/O-bound waits: sleeps and real HTTP to a local axum server, five ways |
+//! | [`sync`] | one shared `Mutex` vs an atomic vs per-thread sums |
+//! | [`serialization`] | a process pool with growing payloads, with and without shared memory |
+//! | [`spawn`] | cost to start a thread, a process, a task |
+//! | [`memory`] | resident memory per idle thread, process, task |
+//! | [`python`] | runs the Python scripts in `comparison/python/` |
+//! | [`stats`], [`report`] | median/min, speedup, efficiency; tables, JSON, SVG, verdict |
+//! | [`app`] | the program behind every `comparison` binary |
+//! | [`procpool`], [`worker`] | the process pool and the worker side of it |
+//!
+//! Run it with `cargo run --release --bin comparison` (debug timings are not representative).
+
+pub mod app;
+pub mod cpu;
+pub mod io;
+pub mod memory;
+pub mod procpool;
+pub mod python;
+pub mod report;
+pub mod serialization;
+pub mod spawn;
+pub mod stats;
+pub mod sync;
+pub mod worker;
+
+pub use worker::worker_entry;

@@ -1,0 +1,458 @@
+//! The results: one [`Section`] per workload with its rows, sweeps and performance targets, the
+//! machine facts, the JSON file, the SVG charts and the verdict paragraph.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::stats::{self, Measured};
+
+/// One measured mode of a workload.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Row {
+    /// Stable identifier (`threads`, `rayon`, `process_pool`, …).
+    pub key: String,
+    /// Human label.
+    pub mode: String,
+    /// Workers / tasks as printed.
+    pub workers: String,
+    /// Measured runs (after the warm-up).
+    pub runs: usize,
+    /// Median wall time, seconds (or the row's value in `unit`).
+    pub median: f64,
+    /// Fastest run.
+    pub min: f64,
+    /// Every measured run.
+    pub samples: Vec<f64>,
+    /// Unit of `median`/`min` (`s`, `µs`, `KiB`).
+    pub unit: String,
+    /// Speedup against the sequential row.
+    pub speedup: Option<f64>,
+    /// Speedup / cores.
+    pub efficiency: Option<f64>,
+    /// The value the work computed.
+    pub checksum: Option<u64>,
+    /// The Python mode shown beside it.
+    pub python_mode: Option<String>,
+    /// Python's figure for the same work, same unit.
+    pub python: Option<f64>,
+    /// Python / Rust (how many times faster Rust is).
+    pub ratio: Option<f64>,
+    /// Python's speedup against its own sequential run.
+    pub python_speedup: Option<f64>,
+    /// Anything else worth knowing (ticker delay, bytes copied…).
+    pub note: String,
+}
+
+impl Row {
+    /// A timed row from a measurement.
+    pub fn timed(key: &str, mode: &str, workers: impl Into<String>, m: &Measured) -> Self {
+        Self {
+            key: key.to_owned(),
+            mode: mode.to_owned(),
+            workers: workers.into(),
+            runs: m.timing.samples.len(),
+            median: m.timing.median(),
+            min: m.timing.min(),
+            samples: m.timing.samples.clone(),
+            unit: "s".to_owned(),
+            checksum: Some(m.checksum),
+            ..Self::default()
+        }
+    }
+
+    /// Fills speedup and efficiency against `baseline` seconds on `cores` cores.
+    pub fn against(&mut self, baseline: f64, cores: usize, with_efficiency: bool) {
+        let s = stats::speedup(baseline, self.median);
+        self.speedup = Some(s);
+        if with_efficiency {
+            self.efficiency = Some(stats::efficiency(s, cores));
+        }
+    }
+
+    /// Adds Python's figure for the same work and the Python/Rust ratio.
+    pub fn with_python(&mut self, mode: &str, value: f64) {
+        self.python_mode = Some(mode.to_owned());
+        self.python = Some(value);
+        self.ratio = Some(stats::speedup(value, self.median));
+    }
+}
+
+/// A series of a sweep chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesOut {
+    /// Legend.
+    pub name: String,
+    /// `[x, y]` points.
+    pub points: Vec<[f64; 2]>,
+}
+
+/// A sweep: y against x for several modes (drawn as a line chart).
+#[derive(Debug, Clone, Serialize)]
+pub struct Sweep {
+    /// File stem of the chart.
+    pub id: String,
+    /// Chart title.
+    pub title: String,
+    /// X axis label.
+    pub x_label: String,
+    /// Y axis label.
+    pub y_label: String,
+    /// Log-scale x.
+    pub log_x: bool,
+    /// The lines.
+    pub series: Vec<SeriesOut>,
+}
+
+/// A performance target from the issue: reported, never asserted by tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    /// What is claimed.
+    pub claim: String,
+    /// The goal, e.g. `≥ 1.9×`.
+    pub goal: String,
+    /// The measured figure.
+    pub measured: String,
+    /// Whether it was met on this run.
+    pub met: bool,
+}
+
+/// One workload's results.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Section {
+    /// `cpu`, `io_sleep`, `io_http`, `sweep_cpu`, …
+    pub id: String,
+    /// Title printed above the table.
+    pub title: String,
+    /// Parameters of the workload.
+    pub params: BTreeMap<String, Value>,
+    /// The rows of the table.
+    pub rows: Vec<Row>,
+    /// Sweeps drawn as line charts.
+    pub sweeps: Vec<Sweep>,
+    /// Targets checked on this run.
+    pub targets: Vec<Target>,
+    /// Notes printed under the table.
+    pub notes: Vec<String>,
+    /// The checksum every mode must return.
+    pub expected_checksum: Option<u64>,
+    /// True when every row's checksum equals the expected one.
+    pub checksums_agree: bool,
+    /// The table as printed.
+    pub table: String,
+    /// Draw a bar chart of the rows' medians.
+    pub bar_chart: bool,
+}
+
+impl Section {
+    /// Adds a target line.
+    pub fn target(&mut self, claim: &str, goal: &str, measured: String, met: bool) {
+        self.targets.push(Target {
+            claim: claim.to_owned(),
+            goal: goal.to_owned(),
+            measured,
+            met,
+        });
+    }
+
+    /// Sets a parameter.
+    pub fn param(&mut self, key: &str, value: impl Into<Value>) {
+        self.params.insert(key.to_owned(), value.into());
+    }
+
+    /// The row with this key.
+    pub fn row(&self, key: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+
+    /// The printable block: title, table, targets, notes.
+    pub fn render(&self) -> String {
+        let mut out = format!("\n== {} ==\n", self.title);
+        if !self.params.is_empty() {
+            let p: Vec<String> = self
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let _ = writeln!(out, "parameters: {}", p.join(", "));
+        }
+        out.push_str(&self.table);
+        if let Some(c) = self.expected_checksum {
+            let verdict = if self.checksums_agree {
+                "all agree"
+            } else {
+                "MISMATCH"
+            };
+            let _ = writeln!(out, "checksum: {c} ({verdict})");
+        }
+        for t in &self.targets {
+            let mark = if t.met { "met" } else { "MISSED" };
+            let _ = writeln!(
+                out,
+                "target {}: goal {}, measured {} -> {mark}",
+                t.claim, t.goal, t.measured
+            );
+        }
+        for n in &self.notes {
+            let _ = writeln!(out, "note: {n}");
+        }
+        out
+    }
+}
+
+/// Facts about the machine and the build.
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    /// `available_parallelism`.
+    pub cores: usize,
+    /// OS name, release and distribution.
+    pub os: String,
+    /// CPU architecture.
+    pub arch: String,
+    /// CPU model from `/proc/cpuinfo`.
+    pub cpu: String,
+    /// Total memory in MiB.
+    pub memory_mib: u64,
+    /// `debug` or `release`.
+    pub build_profile: String,
+    /// `rustc --version` when available.
+    pub rustc: String,
+    /// Versions of the crates that do the work (from `Cargo.lock`).
+    pub crates: BTreeMap<String, String>,
+    /// `python3 --version` when present.
+    pub python: Option<String>,
+    /// Load average when the run started.
+    pub load_average: String,
+}
+
+fn first_line_with(path: &str, prefix: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|l| l.strip_prefix(prefix)).map(|v| {
+        v.trim_start_matches([' ', '\t', ':', '='])
+            .trim_matches('"')
+            .trim()
+            .to_owned()
+    })
+}
+
+/// Versions of the named crates in a `Cargo.lock` text.
+pub fn lock_versions(lock: &str, names: &[&str]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<&str> = None;
+    for line in lock.lines() {
+        if let Some(name) = line.strip_prefix("name = ") {
+            current = Some(name.trim_matches('"'));
+        } else if let (Some(v), Some(name)) = (line.strip_prefix("version = "), current) {
+            if names.contains(&name) {
+                out.entry(name.to_owned())
+                    .or_insert_with(|| v.trim_matches('"').to_owned());
+            }
+            current = None;
+        }
+    }
+    out
+}
+
+impl Machine {
+    /// Collects the facts of this machine.
+    pub fn detect(python: Option<String>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let distro = first_line_with("/etc/os-release", "PRETTY_NAME").unwrap_or_default();
+        let rustc = std::process::Command::new("rustc")
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map_or_else(
+                || "unknown".to_owned(),
+                |o| String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+            );
+        let lock = include_str!("../../Cargo.lock");
+        Self {
+            cores,
+            os: format!("{} {} ({})", std::env::consts::OS, kernel.trim(), distro),
+            arch: std::env::consts::ARCH.to_owned(),
+            cpu: first_line_with("/proc/cpuinfo", "model name").unwrap_or_else(|| "unknown".into()),
+            memory_mib: first_line_with("/proc/meminfo", "MemTotal")
+                .and_then(|v| {
+                    v.split_whitespace()
+                        .next()
+                        .and_then(|n| n.parse::<u64>().ok())
+                })
+                .map_or(0, |kib| kib / 1024),
+            build_profile: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_owned(),
+            rustc,
+            crates: lock_versions(
+                lock,
+                &[
+                    "tokio",
+                    "rayon",
+                    "crossbeam",
+                    "axum",
+                    "reqwest",
+                    "bincode",
+                    "indicatif",
+                ],
+            ),
+            python,
+            load_average: std::fs::read_to_string("/proc/loadavg")
+                .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Everything one run measured: what `--json` writes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always `comparison`.
+    pub tool: String,
+    /// Parts that ran.
+    pub parts: Vec<String>,
+    /// `--quick` / `COURSE_FAST=1`.
+    pub quick: bool,
+    /// `COURSE_TIME_SCALE` applied to every latency.
+    pub time_scale: f64,
+    /// Measured runs per mode.
+    pub runs: usize,
+    /// Warm-up runs per mode.
+    pub warmup: usize,
+    /// The machine.
+    pub machine: Machine,
+    /// Every workload.
+    pub sections: Vec<Section>,
+    /// Every checksum matched.
+    pub all_checksums_agree: bool,
+    /// The one-paragraph verdict.
+    pub verdict: String,
+    /// Whole run, seconds.
+    pub wall_seconds: f64,
+}
+
+impl Report {
+    /// Writes the JSON file (creating its folder).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write_json(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_string_pretty(self)?;
+        std::fs::write(path, text).with_context(|| format!("write {}", path.display()))
+    }
+
+    /// Writes one bar chart per section with a bar chart and one line chart per sweep; returns
+    /// the files written.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write_svgs(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+        let mut written = Vec::new();
+        for s in &self.sections {
+            if s.bar_chart && !s.rows.is_empty() {
+                let unit = s.rows[0].unit.clone();
+                let bars: Vec<(String, f64)> =
+                    s.rows.iter().map(|r| (r.mode.clone(), r.median)).collect();
+                let svg = utilities::chart::bar_chart(&s.title, &unit, &bars);
+                let path = dir.join(format!("{}.svg", s.id));
+                std::fs::write(&path, svg)?;
+                written.push(path);
+            }
+            for sw in &s.sweeps {
+                let series: Vec<utilities::chart::Series> = sw
+                    .series
+                    .iter()
+                    .map(|se| {
+                        (
+                            se.name.clone(),
+                            se.points.iter().map(|p| (p[0], p[1])).collect(),
+                        )
+                    })
+                    .collect();
+                let svg = utilities::chart::line_chart(
+                    &sw.title,
+                    &sw.x_label,
+                    &sw.y_label,
+                    &series,
+                    sw.log_x,
+                );
+                let path = dir.join(format!("{}.svg", sw.id));
+                std::fs::write(&path, svg)?;
+                written.push(path);
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// Formats seconds for a table cell with a fixed number of decimals.
+pub fn s3(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.3}")
+    } else {
+        "-".to_owned()
+    }
+}
+
+/// Formats a ratio as `1.95x`.
+pub fn times(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite())
+        .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}x"))
+}
+
+/// Formats an efficiency as a percentage.
+pub fn percent(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite())
+        .map_or_else(|| "-".to_owned(), |v| format!("{:.0}%", v * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_versions_from_a_lock_file() {
+        let lock = "[[package]]\nname = \"tokio\"\nversion = \"1.54.1\"\n\n[[package]]\nname = \"x\"\nversion = \"0.1.0\"\n";
+        let v = lock_versions(lock, &["tokio"]);
+        assert_eq!(v.get("tokio").map(String::as_str), Some("1.54.1"));
+        assert!(!v.contains_key("x"));
+    }
+
+    #[test]
+    fn formats_cells() {
+        assert_eq!(s3(1.23456), "1.235");
+        assert_eq!(s3(f64::NAN), "-");
+        assert_eq!(times(Some(1.954)), "1.95x");
+        assert_eq!(times(None), "-");
+        assert_eq!(percent(Some(0.97)), "97%");
+    }
+
+    #[test]
+    fn rows_compute_speedup_efficiency_and_ratio() {
+        let m = Measured {
+            timing: stats::Timing {
+                samples: vec![1.0, 2.0, 3.0],
+            },
+            checksum: 7,
+        };
+        let mut r = Row::timed("threads", "threads", "2", &m);
+        r.against(4.0, 2, true);
+        r.with_python("threads", 20.0);
+        assert_eq!(r.speedup, Some(2.0));
+        assert_eq!(r.efficiency, Some(1.0));
+        assert_eq!(r.ratio, Some(10.0));
+        assert_eq!(r.checksum, Some(7));
+    }
+}

@@ -1,0 +1,210 @@
+//! Serialisation overhead: `tasks` jobs, each with a payload of `size` bytes and a fixed amount
+//! of CPU work, run four ways:
+//!
+//! - sequential, in this process (no copy);
+//! - a rayon pool of threads, which *borrow* the payloads (no copy: threads share memory);
+//! - the process pool: every payload is serialised (bincode), written into a pipe, read and
+//!   deserialised by the worker — Python's pickling for `Pool.map`;
+//! - the process pool with shared memory: the payloads live in one shared-memory file and only
+//!   (offset, length) crosses the pipe; the worker maps the same pages instead of a copy.
+//!
+//! Small payloads: the pool wins (the work is parallel, the copy is cheap). Large payloads: the
+//! copy, done mostly by the parent one job after another, costs more than the parallelism gains.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::procpool::ProcessPool;
+use crate::worker::{Job, payload_checksum};
+
+/// The payloads of one size step: deterministic bytes, `tasks` × `size`.
+pub fn payloads(tasks: usize, size: usize) -> Vec<Vec<u8>> {
+    (0..tasks)
+        .map(|t| (0..size).map(|i| ((i * 31 + t * 7) % 251) as u8).collect())
+        .collect()
+}
+
+fn combine(values: impl IntoIterator<Item = u64>) -> u64 {
+    values.into_iter().fold(0, u64::wrapping_add)
+}
+
+/// Every job in this process, one after another.
+pub fn sequential(data: &[Vec<u8>], work: u64) -> u64 {
+    combine(data.iter().map(|d| payload_checksum(d, work)))
+}
+
+/// A rayon pool of threads; each job borrows its payload.
+pub fn threads(pool: &rayon::ThreadPool, data: &[Vec<u8>], work: u64) -> u64 {
+    pool.install(|| {
+        combine(
+            data.par_iter()
+                .map(|d| payload_checksum(d, work))
+                .collect::<Vec<_>>(),
+        )
+    })
+}
+
+/// The process pool; each payload is serialised and copied to a worker.
+///
+/// # Errors
+/// A failed worker.
+pub fn process_pool(pool: &mut ProcessPool, data: &[Vec<u8>], work: u64) -> Result<u64> {
+    let jobs: Vec<Job<'_>> = data
+        .iter()
+        .map(|d| Job::Payload {
+            data: Cow::Borrowed(d),
+            work,
+        })
+        .collect();
+    Ok(combine(pool.map(&jobs)?))
+}
+
+/// The payloads written once into a shared-memory file (`/dev/shm` when it exists), for
+/// [`shared_memory`]. Deleted when dropped.
+pub struct SharedPayloads {
+    file: tempfile::NamedTempFile,
+    ranges: Vec<(u64, u64)>,
+}
+
+impl SharedPayloads {
+    /// Writes the payloads into a new shared-memory file.
+    ///
+    /// # Errors
+    /// When the file cannot be created or written.
+    pub fn new(data: &[Vec<u8>]) -> Result<Self> {
+        let dir = std::path::Path::new("/dev/shm");
+        let mut file = if dir.is_dir() {
+            tempfile::Builder::new()
+                .prefix("comparison-")
+                .tempfile_in(dir)?
+        } else {
+            tempfile::Builder::new().prefix("comparison-").tempfile()?
+        };
+        let mut ranges = Vec::with_capacity(data.len());
+        let mut offset = 0u64;
+        for d in data {
+            file.write_all(d)?;
+            ranges.push((offset, d.len() as u64));
+            offset += d.len() as u64;
+        }
+        file.flush()?;
+        Ok(Self { file, ranges })
+    }
+}
+
+/// The process pool, but only (offset, length) crosses the pipe; workers map the shared file.
+///
+/// # Errors
+/// A failed worker.
+pub fn shared_memory(pool: &mut ProcessPool, shared: &SharedPayloads, work: u64) -> Result<u64> {
+    let path = shared
+        .file
+        .path()
+        .to_str()
+        .context("shared file path is not UTF-8")?;
+    let jobs: Vec<Job<'_>> = shared
+        .ranges
+        .iter()
+        .map(|&(offset, len)| Job::Shared {
+            path: path.to_owned(),
+            offset,
+            len,
+            work,
+        })
+        .collect();
+    Ok(combine(pool.map(&jobs)?))
+}
+
+/// Bytes sent to the workers per run: (copying the payloads, sending only offsets).
+///
+/// # Errors
+/// When a job cannot be encoded.
+pub fn bytes_per_run(data: &[Vec<u8>], work: u64) -> Result<(usize, usize)> {
+    let mut copy = 0;
+    let mut offset = 0u64;
+    let mut shared = 0;
+    for d in data {
+        copy += crate::procpool::encoded_len(&Job::Payload {
+            data: Cow::Borrowed(d),
+            work,
+        })?;
+        shared += crate::procpool::encoded_len(&Job::Shared {
+            path: "/dev/shm/comparison-XXXXXX".into(),
+            offset,
+            len: d.len() as u64,
+            work,
+        })?;
+        offset += d.len() as u64;
+    }
+    Ok((copy, shared))
+}
+
+/// The sentence about where copying starts to cost more than parallelism gains, from the pool's
+/// speedups against sequential per payload size (in increasing size order).
+pub fn crossover_note(pool_speedups: &[(usize, f64)]) -> String {
+    let label = |b: usize| {
+        if b >= 1 << 20 {
+            format!("{} MiB", b >> 20)
+        } else {
+            format!("{} KiB", b >> 10)
+        }
+    };
+    let first_slow = pool_speedups.iter().position(|&(_, sp)| sp < 1.0);
+    match first_slow {
+        None => "the process pool stayed faster than sequential at every payload size measured".into(),
+        Some(0) => "the process pool was slower than sequential at every size: the work per job is too small to pay for the copy".into(),
+        Some(i) => format!(
+            "the process pool beat sequential up to {} per job, but from {} the copy costs more than the parallelism gains",
+            label(pool_speedups[i - 1].0),
+            label(pool_speedups[i].0)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossover_sentence_names_the_sizes() {
+        let note = crossover_note(&[(1024, 1.8), (1 << 20, 1.2), (8 << 20, 0.7)]);
+        assert!(
+            note.contains("up to 1 MiB") && note.contains("from 8 MiB"),
+            "{note}"
+        );
+        assert!(crossover_note(&[(1024, 0.5)]).contains("every size"));
+        assert!(crossover_note(&[(1024, 1.5)]).contains("stayed faster"));
+    }
+
+    #[test]
+    fn copying_sends_the_payload_and_shared_memory_does_not() {
+        let data = payloads(2, 10_000);
+        let (copy, shared) = bytes_per_run(&data, 1).unwrap();
+        assert!(copy >= 20_000, "{copy}");
+        assert!(shared < 200, "{shared}");
+    }
+
+    #[test]
+    fn in_process_modes_agree() {
+        let data = payloads(3, 1000);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        assert_eq!(sequential(&data, 100), threads(&pool, &data, 100));
+        assert_eq!(data[0].len(), 1000);
+    }
+
+    #[test]
+    fn shared_file_holds_every_payload_at_its_offset() {
+        let data = payloads(2, 10);
+        let shared = SharedPayloads::new(&data).unwrap();
+        let bytes = std::fs::read(shared.file.path()).unwrap();
+        assert_eq!(bytes.len(), 20);
+        assert_eq!(&bytes[10..], data[1].as_slice());
+        assert_eq!(shared.ranges, vec![(0, 10), (10, 10)]);
+    }
+}
