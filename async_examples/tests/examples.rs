@@ -275,3 +275,131 @@ fn a08_hybrid_parts_overlap() {
         "total {total} vs longest part {longest}\n{s}"
     );
 }
+
+#[test]
+fn a12_the_same_program_on_three_runtimes() {
+    let out = run_example(env!("CARGO_BIN_EXE_a12_event_loop_basics"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    let sleep = float_after(s, "each task sleeps");
+    for runtime in ["#[tokio::main]", "Runtime::block_on", "current_thread"] {
+        let took = seconds_on_line(s, &format!("{runtime}: Time taken"));
+        // Three 1 s sleeps overlap: ≈ one sleep, far from three.
+        assert!(
+            took < 2.0 * sleep,
+            "{runtime}: {took} vs one sleep {sleep}\n{s}"
+        );
+        assert_eq!(lines_with(s, &format!("{runtime}: task")).len(), 6, "{s}");
+    }
+    out.assert_contains(r#"current_thread tasks ran on: ["main", "main", "main"]"#);
+    for line in lines_with(s, "current_thread: task") {
+        assert!(line.contains("] main "), "{line}");
+    }
+    for line in lines_with(s, "Runtime::block_on: task") {
+        assert!(line.contains("] worker-"), "{line}");
+    }
+    out.assert_contains("runtime flavour CurrentThread");
+    out.assert_contains("runtime flavour MultiThread");
+}
+
+#[test]
+fn a13_files_and_echo_round_trip() {
+    let out = run_example(env!("CARGO_BIN_EXE_a13_async_file_io"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    for n in 1..=5 {
+        assert_order(
+            s,
+            &format!("wrote file-{n}.txt"),
+            &format!("read file-{n}.txt"),
+        );
+    }
+    out.assert_contains("files round-trip: 5/5 identical");
+    for n in 1..=3 {
+        out.assert_contains(&format!(
+            "client {n}: sent \"hello from client {n}\", got back \"hello from client {n}\""
+        ));
+    }
+    out.assert_contains("echo round-trip: 3/3 identical");
+}
+
+#[test]
+fn a14_many_requests_take_about_one_latency() {
+    let out = run_example(env!("CARGO_BIN_EXE_a14_async_http_requests"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    let latency = float_after(s, "latency:");
+    let sequential = seconds_on_line(s, "Sequential (3 requests):");
+    let concurrent = seconds_on_line(s, "Concurrent (20 requests):");
+    assert!(
+        concurrent < 2.0 * latency,
+        "20 requests {concurrent} vs latency {latency}\n{s}"
+    );
+    assert!(
+        sequential > 2.5 * latency,
+        "3 sequential {sequential} vs latency {latency}\n{s}"
+    );
+    out.assert_contains("statuses: 20 × 200 OK");
+    out.assert_contains("the server handled 23 requests, at most 20 at once");
+}
+
+#[test]
+fn a15_each_send_is_handled_right_away() {
+    let out = run_example(env!("CARGO_BIN_EXE_a15_generator_send_coroutine"), &[], 0.2);
+    out.assert_success();
+    let s = &out.stdout;
+    // Every send is followed by its `hello` and then by the returned average, before the next send.
+    let msgs: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split_once("| ").map(|(_, m)| m))
+        .filter(|m| m.starts_with("caller:") || m.contains("hello, got"))
+        .collect();
+    let expected_one = |who: &str| {
+        let mut v = Vec::new();
+        for (value, avg) in [("10", "10"), ("30", "20"), ("5", "15")] {
+            v.push(format!("caller: send({value})"));
+            v.push(format!("{who}: hello, got {value}"));
+            v.push(format!("caller: send returned average {avg}"));
+        }
+        v
+    };
+    let mut expected = expected_one("coroutine");
+    expected.extend(expected_one("state machine"));
+    assert_eq!(msgs.len(), expected.len(), "{s}");
+    for (got, want) in msgs.iter().zip(&expected) {
+        assert!(
+            got.starts_with(want.as_str()),
+            "{got:?} should start with {want:?}\n{s}"
+        );
+    }
+    out.assert_contains("send before priming: Err(NotStarted)");
+    out.assert_contains("send after close: Err(Closed)");
+    let consumed = numbers_after(s, "consumer: got");
+    assert_eq!(consumed, [1, 2, 3, 4, 5, 6], "FIFO order");
+    assert_order(s, "consumer: got 4", "producer: sent 6"); // backpressure
+    assert_order(s, "producer: done", "consumer: channel closed");
+}
+
+#[test]
+fn a16_tasks_are_cheaper_than_threads() {
+    let out = run_example(env!("CARGO_BIN_EXE_a16_many_tasks_vs_threads"), &[], 0.5);
+    out.assert_success();
+    let s = &out.stdout;
+    let sleep = float_after(s, "each task or thread sleeps");
+    let tasks = seconds_on_line(s, "10000 tasks:");
+    assert!(
+        tasks < 2.0 * sleep,
+        "10 000 sleeps took {tasks} vs one sleep {sleep}\n{s}"
+    );
+    let per_task_kb = float_after(s, "memory per task:");
+    let per_thread_mb = float_after(s, "memory per thread:");
+    assert!(
+        per_task_kb < 8.0,
+        "a task should cost well under 8 KB, got {per_task_kb}\n{s}"
+    );
+    assert!(
+        per_thread_mb >= 1.0,
+        "a thread reserves ≥ 1 MB of stack, got {per_thread_mb}\n{s}"
+    );
+    assert!(per_thread_mb * 1024.0 > 10.0 * per_task_kb, "{s}");
+}
