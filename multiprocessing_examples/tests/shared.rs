@@ -285,3 +285,12 @@ fn process_lock_try_lock_and_guard_release() {
     });
     assert_eq!(counter.load(SeqCst), 8_000);
 }
+
+/// What the types refuse: a plain `i32` in shared memory (`ShmSafe`), and a `SharedValue` as a
+/// pool task argument (p16's seed bug; it is not `Serialize`). Snapshots in `tests/ui_b/`
+/// (refresh with `TRYBUILD=overwrite` after a compiler upgrade).
+#[test]
+fn compile_fail_shared_memory_misuse() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui_b/*.rs");
+}
