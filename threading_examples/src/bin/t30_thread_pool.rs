@@ -104,7 +104,8 @@ impl Drop for ThreadPool {
     }
 }
 
-/// The task: 1 s of simulated work; remembers which thread ran it.
+/// The task: 1 s of simulated work; remembers which thread ran it. (rayon is made for CPU
+/// work; the sleep stands in for work so the timing is easy to see.)
 fn task(x: u64, names: &Mutex<BTreeSet<String>>) -> u64 {
     say!("task {x}");
     names
