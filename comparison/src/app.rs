@@ -222,7 +222,7 @@ impl Config {
                 runs: 5,
                 warmup: 1,
                 cores,
-                cpu_n: 3_000_000_000,
+                cpu_n: 2_500_000_000,
                 cpu_chunks: 16,
                 py_cpu_n: 30_000_000,
                 io_tasks: 100,
@@ -247,7 +247,7 @@ impl Config {
                 mem_procs: 8,
                 ser_tasks: 8,
                 ser_sizes: vec![1 << 10, 64 << 10, 1 << 20, 4 << 20, 12 << 20],
-                ser_work: 100_000_000,
+                ser_work: 50_000_000,
                 py_ser_work: 1_500_000,
                 tvp_n: 10_000_000,
             }
@@ -397,6 +397,12 @@ impl Bench {
     fn measure(&self, label: &str, f: impl FnMut() -> Result<u64>) -> Result<Measured> {
         self.progress.step(label);
         measure(self.cfg.warmup, self.cfg.runs, f).with_context(|| format!("mode {label}"))
+    }
+
+    /// Like `measure`, with at most 3 runs: for the many points of a sweep.
+    fn measure_few(&self, label: &str, f: impl FnMut() -> Result<u64>) -> Result<Measured> {
+        self.progress.step(label);
+        measure(self.cfg.warmup, self.cfg.runs.min(3), f).with_context(|| format!("mode {label}"))
     }
 
     /// The CPU process pool (one worker per core), started on first use and reused.
@@ -763,7 +769,7 @@ impl Bench {
         let (mut ray, mut procs, mut ideal) = (Vec::new(), Vec::new(), Vec::new());
         for w in 1..=2 * cfg.cores {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(w).build()?;
-            let m = self.measure(&format!("sweep rayon {w}"), || {
+            let m = self.measure_few(&format!("sweep rayon {w}"), || {
                 Ok(cpu::rayon_pool(&pool, &chunks))
             })?;
             s.rows.push(Row::timed(
@@ -774,7 +780,7 @@ impl Bench {
             ));
             ray.push([w as f64, m.timing.median()]);
             let mut pp = ProcessPool::new(w)?;
-            let m = self.measure(&format!("sweep processes {w}"), || {
+            let m = self.measure_few(&format!("sweep processes {w}"), || {
                 cpu::process_pool(&mut pp, &chunks)
             });
             pp.shutdown()?;

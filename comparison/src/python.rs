@@ -42,6 +42,7 @@ pub fn run(script: &str, args: &[String], limit: Duration) -> Result<Value> {
     let mut child = Command::new("python3")
         .arg(&path)
         .args(args)
+        .env("PYTHONDONTWRITEBYTECODE", "1") // no __pycache__ in the source tree
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
