@@ -16,7 +16,7 @@
 //! ```text
 //! --- the mistake, run as a child process: spawn, no join ---
 //!     child printed: [   0.000s] main         | Main thread finished
-//!     "Task running" was lost: true
+//!     child exit: exit status: 0; "Task running" was lost: true
 //! --- fix 1: join ---
 //! [   1.003s] ThreadId(2)  | Task running
 //! [   1.003s] main         | Main thread finished

@@ -18,7 +18,8 @@
 //! ----------------------------------------
 //! Current process ID: 4242
 //! Active threads count: 1
-//! Thread details: tid 4242 "t26_display_thr"
+//! Thread details:
+//!   tid 4242 "t26_display_thr"
 //! [   0.000s] main         | [main]Starting 5 CPU water threads.
 //! [   0.000s] Thread-1     | Thread Thread-1 with ID 0 starting.
 //! ... (×5)

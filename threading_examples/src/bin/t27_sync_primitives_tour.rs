@@ -20,7 +20,7 @@
 //! RwLock: at most 3 readers inside at once; writer saw 0 readers
 //! Timeline: …   (three reader bars side by side, the writer's after)
 //! == Barrier: released together ==
-//! Barrier: last arrival at 1.000 s, all 3 released after it (spread 0.1 ms)
+//! Barrier: last arrival at 1.000 s, all 3 released after it: true (spread 0.2 ms)
 //! == OnceLock ==
 //! OnceLock: initialised 1 time(s), 4 threads saw "config loaded"
 //! == Condvar ==

@@ -19,7 +19,7 @@
 //! [   0.000s] producer     | sent 1 after waiting 0.000 s
 //! [   1.001s] producer     | sent 2 after waiting 1.001 s
 //! ...
-//! bounded: the 3rd send blocked 1.001 s (until the consumer made room)
+//! bounded: first two sends waited 0.000 s and 0.000 s; the 3rd send blocked 1.001 s (until the consumer made room)
 //! == 2. rendezvous: sync_channel(0), receiver arrives after 1 s ==
 //! rendezvous: send returned after 1.001 s, when the receiver took the item
 //! == 3. select! over two channels ==

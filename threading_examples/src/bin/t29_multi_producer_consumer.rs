@@ -14,8 +14,8 @@
 //! [   0.000s] producer-1   | put 100
 //! [   0.000s] consumer-2   | got 100
 //! ...
-//! consumer-1 handled 10 items, consumer-2 handled 11, consumer-3 handled 9
-//! produced 30 items (sum 6435), consumed 30 (sum 6435): every item exactly once
+//! consumer-1 handled 10, consumer-2 handled 11, consumer-3 handled 9
+//! produced 30 items (sum 6135), consumed 30 (sum 6135): every item exactly once: true
 //! ```
 
 use crossbeam::channel::bounded;

@@ -13,11 +13,15 @@
 //! Expected output (abridged):
 //! ```text
 //! == bounded queues (capacity 1) ==
-//! Timeline: …   (stage 2 downloads item 1 while stage 3 uploads item 0)
+//! [   3.004s] stage1-make  | all 5 items made; dropping my sender closes stage 2's input
+//! [   5.507s] stage3-store | input closed: pipeline drained
 //! bounded: stage 3 got [0, 1, 2, 3, 4] (each item through every stage once, in order)
 //! bounded: stage 1 ran at most 2 items ahead of stage 2
-//! bounded: Time taken: 5.502 s
+//! Timeline: …   (store item 0 runs while fetch item 1 runs, and so on)
+//! bounded: Time taken: 5.507 s
 //! == unbounded queues ==
+//! [   5.508s] stage1-make  | all 5 items made; dropping my sender closes stage 2's input
+//! …
 //! unbounded: stage 1 ran at most 5 items ahead of stage 2
 //! ```
 
