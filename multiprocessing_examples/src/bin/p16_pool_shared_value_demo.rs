@@ -1,4 +1,4 @@
-//! Pool workers increment one shared counter 10 times: "Final value: 10" (the seed's intent; the seed itself raises).
+//! Pool workers increment one shared counter 10 times: "Final value: 10" (the seed raises).
 //!
 //! Ports 001 `pool_shared_value_demo.py`: `value = Value("i", 0)`, then
 //! `Pool(4).starmap(increment, [(value,) for _ in range(10)])` where `increment` does

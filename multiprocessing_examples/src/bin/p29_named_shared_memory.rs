@@ -1,4 +1,4 @@
-//! A named shared-memory block: a re-executed child opens the parent's 8 MB array by name, reads it and writes back, and nothing is copied.
+//! A named shared-memory block: a re-executed child opens an 8 MB array by name, in place.
 //!
 //! Ports 001 IPC "Shared Memory vs Serialization" (`multiprocessing.shared_memory`, "advanced";
 //! "use shared memory for large numeric data") and 002 `multiprocessing_examples/shared_memory.py`.

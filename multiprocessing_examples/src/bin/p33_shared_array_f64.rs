@@ -1,4 +1,4 @@
-//! Two processes each add 1.0 to every element of a shared f64 array: [0, 100, 200] → [2, 102, 202].
+//! Two processes add 1.0 to each element of a shared f64 array: [2.0, 102.0, 202.0].
 //!
 //! Ports 003 "sharing an array": `Array('d', [0.0, 100.0, 200.0])` and a `Lock()`; two
 //! processes each run `with lock: number[i] += 1` for every element.

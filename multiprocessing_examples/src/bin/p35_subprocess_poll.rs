@@ -1,4 +1,4 @@
-//! The parent keeps working while it polls a child (`sleep 0.3`): "Working..." ×N, then "Exit status 0".
+//! The parent works while it polls a child (`sleep 0.3`): "Working...", then "Exit status 0".
 //!
 //! Ports 004 "Use subprocess to manage child processes":
 //! `proc = subprocess.Popen(['sleep', '0.3'])`, then `while proc.poll() is None: print('Working…')`,

@@ -1,4 +1,4 @@
-//! Feed a child's stdin and read its stdout (`sort`), then run three children in parallel and collect their exit codes.
+//! Pipes to a child's stdin and stdout (`sort`), and three children run in parallel.
 //!
 //! Ports 004 "This module also contains tools for managing the input and output streams for the
 //! child process" and "Real world use cases: running other stuff on that computer, maybe git,
