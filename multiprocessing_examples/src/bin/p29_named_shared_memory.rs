@@ -1,4 +1,4 @@
-//! A named shared-memory block: a re-executed child opens an 8 MB array by name, in place.
+//! A named shared-memory block: a re-executed child opens an 8 MB array by name, no copy made.
 //!
 //! Ports 001 IPC "Shared Memory vs Serialization" (`multiprocessing.shared_memory`, "advanced";
 //! "use shared memory for large numeric data") and 002 `multiprocessing_examples/shared_memory.py`.
