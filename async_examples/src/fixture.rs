@@ -64,6 +64,9 @@ pub struct FixtureConfig {
     /// Paths listed as `Disallow:` for every user agent in `robots.txt` (e.g. `"/page/6/"`).
     /// `/private/` is always listed.
     pub disallow: Vec<String>,
+    /// When set, `/robots.txt` answers this status with no rules instead (404: the site has
+    /// none, so everything is allowed; 500: it is broken, so a polite client fetches nothing).
+    pub robots_status: Option<u16>,
 }
 
 impl Default for FixtureConfig {
@@ -75,6 +78,7 @@ impl Default for FixtureConfig {
             hang_pages: BTreeSet::new(),
             malformed_pages: BTreeSet::new(),
             disallow: Vec::new(),
+            robots_status: None,
         }
     }
 }
@@ -91,6 +95,7 @@ impl FixtureConfig {
             hang_pages: [5].into(),
             malformed_pages: [7].into(),
             disallow: vec!["/page/6/".to_owned()],
+            robots_status: None,
         }
     }
 }
@@ -447,11 +452,13 @@ async fn serve_page(state: &AppState, n: u32) -> Response {
     Html(render_page(config.pages, n)).into_response()
 }
 
-async fn robots(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain")],
-        robots_txt(&state.config),
-    )
+async fn robots(State(state): State<Arc<AppState>>) -> Response {
+    if let Some(code) = state.config.robots_status {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, "no robots.txt here").into_response();
+    }
+    let text = robots_txt(&state.config);
+    ([(header::CONTENT_TYPE, "text/plain")], text).into_response()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -164,14 +164,20 @@ impl From<reqwest::Error> for FetchError {
         if e.is_timeout() {
             Self::Timeout
         } else {
-            // Include the causes: reqwest's own message is often just "error sending request".
-            let mut msg = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                let _ = write!(msg, ": {s}");
-                source = s.source();
+            // reqwest's own message is "error sending request for url (…)"; the useful part is
+            // the innermost cause ("Connection refused", "failed to lookup address…").
+            let mut root: &dyn std::error::Error = &e;
+            while let Some(s) = root.source() {
+                root = s;
             }
-            Self::Network(msg)
+            let what = if e.is_connect() {
+                "cannot connect"
+            } else if e.is_body() || e.is_decode() {
+                "broken body"
+            } else {
+                "request failed"
+            };
+            Self::Network(format!("{what}: {root}"))
         }
     }
 }
@@ -419,6 +425,8 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
 /// How `robots.txt` was obtained.
 #[derive(Debug, Clone)]
 pub struct RobotsReport {
+    /// False when it could not be read (network error or 5xx): then nothing is allowed.
+    pub reachable: bool,
     /// `{host}/robots.txt`.
     pub url: String,
     /// Its status, when a response came.
@@ -427,6 +435,17 @@ pub struct RobotsReport {
     pub robots: Robots,
     /// One line for humans.
     pub note: String,
+}
+
+impl RobotsReport {
+    /// Why a page it forbids is skipped.
+    pub fn skip_reason(&self) -> &'static str {
+        if self.reachable {
+            "disallowed by robots.txt"
+        } else {
+            "robots.txt unreachable, so nothing is allowed (RFC 9309)"
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,6 +832,7 @@ async fn fetch_robots(ctx: &Ctx, base: &Url, user_agent: &str) -> RobotsReport {
         ),
     };
     RobotsReport {
+        reachable: status.is_some_and(|s| s < 500),
         url: url.to_string(),
         status,
         robots,
@@ -936,7 +956,7 @@ pub async fn scrape(
                 attempts: 0,
                 elapsed: Duration::ZERO,
                 outcome: Outcome::Skipped {
-                    reason: "disallowed by robots.txt".to_owned(),
+                    reason: robots.skip_reason().to_owned(),
                 },
             };
             on_event(&Event::Page(report.clone()));

@@ -298,6 +298,37 @@ async fn robots_txt_disallow_is_respected() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_robots_txt_allows_everything_a_broken_one_nothing() {
+    for (code, pages_fetched) in [(404, 3), (500, 0)] {
+        let server = FixtureServer::start(FixtureConfig {
+            robots_status: Some(code),
+            ..FixtureConfig::default()
+        })
+        .await
+        .unwrap();
+        let cfg = ScrapeConfig {
+            retries: 1,
+            ..config(&server, 3, 3)
+        };
+        let run = run(&cfg).await;
+        assert_eq!(run.robots.status, Some(code));
+        assert_eq!(run.ok_pages(), pages_fetched, "robots.txt {code}");
+        let stats = server.stats();
+        assert_eq!(stats.total() - stats.count("/robots.txt"), pages_fetched);
+        if pages_fetched == 0 {
+            // RFC 9309: an unreachable robots.txt means complete disallow (after one retry).
+            assert_eq!(stats.count("/robots.txt"), 2);
+            assert!(
+                run.reports
+                    .iter()
+                    .all(|r| r.line().contains("robots.txt unreachable"))
+            );
+        }
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_to_one_host_are_spaced_by_the_delay() {
     let server = FixtureServer::start(FixtureConfig {
         pages: 10,
@@ -306,21 +337,26 @@ async fn requests_to_one_host_are_spaced_by_the_delay() {
     })
     .await
     .unwrap();
+    let delay = ms(200);
     let cfg = ScrapeConfig {
-        delay: ms(150),
+        delay,
         ..config(&server, 5, 5)
     };
     let run = run(&cfg).await;
     assert_eq!(run.ok_pages(), 5);
-    assert_eq!(run.delay, ms(150));
+    assert_eq!(run.delay, delay);
+    // Without the gate all five pages would arrive together (limit 5). With it, the server sees
+    // robots.txt + 5 pages spread over ≥ 5 delays. Single gaps get half a delay of slack for
+    // scheduling noise on a loaded machine; the whole span only the noise of its two ends.
     let at: Vec<Duration> = server.stats().requests().iter().map(|r| r.at).collect();
     assert_eq!(at.len(), 6);
     for pair in at.windows(2) {
         assert!(
-            pair[1] - pair[0] >= ms(140),
+            pair[1] - pair[0] >= delay / 2,
             "requests closer than the delay: {at:?}"
         );
     }
+    assert!(at[5] - at[0] >= delay * 5 - ms(50), "{at:?}");
     server.shutdown().await;
 }
 
@@ -448,7 +484,7 @@ fn binary_chaos_run_completes_lists_failures_and_writes_the_rest_as_csv() {
     let out = scraper(&[
         "--chaos",
         "--timeout",
-        "1",
+        "2",
         "--retries",
         "2",
         "--out",
@@ -461,7 +497,7 @@ fn binary_chaos_run_completes_lists_failures_and_writes_the_rest_as_csv() {
         .assert_contains("Wrote 60 quotes to");
     let summary = |needle: &str| out.stdout.lines().any(|l| l.contains(needle));
     assert!(
-        summary("failed  page 5:") && summary("timed out after 0.200 s"),
+        summary("failed  page 5:") && summary("timed out after 0.400 s"),
         "{}",
         out.stdout
     );
@@ -544,4 +580,50 @@ fn binary_usage_errors_and_unwritable_out() {
     ]);
     out.assert_success();
     assert_eq!(parse_csv(&std::fs::read_to_string(&odd).unwrap()).len(), 21);
+}
+
+#[test]
+fn ctrl_c_stops_the_run_and_leaves_no_file_behind() {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("quotes.json");
+    // Chaos mode at real time: the hanging page keeps the run going for seconds.
+    let mut child = Command::new(EXE)
+        .args(["--chaos", "--out", out_path.to_str().unwrap()])
+        .env(utilities::TIME_SCALE_VAR, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The temporary file appears before the first request; interrupt mid-crawl.
+    let start = Instant::now();
+    while std::fs::read_dir(dir.path()).unwrap().count() == 0 && start.elapsed() < ms(20_000) {
+        std::thread::sleep(ms(20));
+    }
+    std::thread::sleep(ms(700));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > ms(30_000) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the scraper ignored Ctrl-C");
+        }
+        std::thread::sleep(ms(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
 }

@@ -235,7 +235,7 @@ async fn main() -> ExitCode {
         }
     );
     say!(
-        "Polite settings: at most {} in flight, timeout {}, {} retries, {} between requests, User-Agent {:?}",
+        "Polite settings: at most {} in flight, timeout {}, up to {} retries, {} between requests, User-Agent {:?}",
         config.concurrency,
         format_duration(config.timeout),
         config.retries,
