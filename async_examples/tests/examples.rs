@@ -266,9 +266,10 @@ fn a08_hybrid_parts_overlap() {
     let longest = float_after(s, "longest part");
     let sum = float_after(s, "sum of the parts");
     let total = seconds_on_line(s, "Total:");
+    let bound = longest + 0.5 * (sum - longest); // the shorter parts hide behind the longest
     assert!(
-        total < 0.8 * sum,
-        "total {total} vs sum of parts {sum}\n{s}"
+        total < bound,
+        "total {total} vs longest {longest}, sum of parts {sum}\n{s}"
     );
     assert!(
         total < 1.3 * longest,

@@ -125,6 +125,10 @@ fn main() -> anyhow::Result<()> {
         sum.as_secs_f64()
     );
     print_time_taken("Total", total);
-    assert!(total < sum.mul_f64(0.8), "the three parts must overlap");
+    // Overlap: the total is the longest part plus (at most) a fraction of the others.
+    assert!(
+        total < longest + (sum - longest) / 2,
+        "the three parts must overlap"
+    );
     Ok(())
 }

@@ -145,8 +145,11 @@ fn main() -> std::io::Result<()> {
         threaded.rss_kib
     );
 
+    // About one sleep, plus the time to start and wake them all (far from 10 000 sleeps). The
+    // fixed slack covers scheduling noise at tiny time scales (`COURSE_TIME_SCALE=0.05`).
+    let bound = secs(1.0) * 2 + tasks.start_cost * 3 + Duration::from_millis(250);
     assert!(
-        tasks.took < secs(2.0),
+        tasks.took < bound,
         "10 000 concurrent sleeps take about one sleep"
     );
     assert!(
