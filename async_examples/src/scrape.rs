@@ -9,9 +9,6 @@
 //! directory, then a rename.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -21,6 +18,12 @@ use scraper::{Html, Selector};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
+
+mod output;
+mod robots;
+
+pub use output::{Format, OutputFile, to_csv, write_atomically};
+pub use robots::Robots;
 
 /// The `User-Agent` sent when none is given: says who we are (product token first, which is
 /// what `robots.txt` groups match against).
@@ -281,145 +284,6 @@ pub fn parse_page(html: &str, page: u32) -> Result<ParsedPage, String> {
         .and_then(|a| a.value().attr("href"))
         .map(str::to_owned);
     Ok(ParsedPage { quotes, next })
-}
-
-// ---------------------------------------------------------------------------------------------
-// robots.txt (RFC 9309, plus the common Crawl-delay extension)
-
-/// The rules of `robots.txt` that apply to our user agent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Robots {
-    /// `(allow, pattern)`; the longest matching pattern wins, `Allow` on a tie.
-    rules: Vec<(bool, String)>,
-    /// `Crawl-delay`, if the group sets one.
-    pub crawl_delay: Option<Duration>,
-}
-
-impl Robots {
-    /// No rules: everything allowed (no robots.txt, or a 4xx for it).
-    pub fn allow_all() -> Self {
-        Self {
-            rules: Vec::new(),
-            crawl_delay: None,
-        }
-    }
-
-    /// `Disallow: /` (robots.txt unreachable: RFC 9309 says assume complete disallow).
-    pub fn disallow_all() -> Self {
-        Self {
-            rules: vec![(false, "/".to_owned())],
-            crawl_delay: None,
-        }
-    }
-
-    /// The groups for `user_agent`'s product token (the part before `/`), or the `*` groups
-    /// when none names it.
-    pub fn parse(text: &str, user_agent: &str) -> Self {
-        let token = user_agent
-            .split(['/', ' '])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        /// The user agents a group names, and its `(key, value)` lines.
-        type Group = (Vec<String>, Vec<(String, String)>);
-        let mut groups: Vec<Group> = Vec::new();
-        let mut last_was_agent = false;
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim().to_owned();
-            if key == "user-agent" {
-                if !last_was_agent {
-                    groups.push((Vec::new(), Vec::new()));
-                }
-                if let Some(g) = groups.last_mut() {
-                    g.0.push(value.to_ascii_lowercase());
-                }
-                last_was_agent = true;
-            } else {
-                last_was_agent = false;
-                if let Some(g) = groups.last_mut() {
-                    g.1.push((key, value));
-                }
-            }
-        }
-        let named: Vec<_> = groups
-            .iter()
-            .filter(|(agents, _)| agents.iter().any(|a| *a != "*" && token == *a))
-            .collect();
-        let chosen = if named.is_empty() {
-            groups
-                .iter()
-                .filter(|(agents, _)| agents.iter().any(|a| a == "*"))
-                .collect()
-        } else {
-            named
-        };
-        let mut robots = Self::allow_all();
-        for (_, lines) in chosen {
-            for (key, value) in lines {
-                match key.as_str() {
-                    "allow" if !value.is_empty() => robots.rules.push((true, value.clone())),
-                    "disallow" if !value.is_empty() => robots.rules.push((false, value.clone())),
-                    "crawl-delay" => {
-                        if let Ok(s) = value.parse::<f64>()
-                            && s.is_finite()
-                            && (0.0..=60.0).contains(&s)
-                        {
-                            robots.crawl_delay = Some(Duration::from_secs_f64(s));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        robots
-    }
-
-    /// May we fetch `path`?
-    pub fn allows(&self, path: &str) -> bool {
-        let mut best: Option<(usize, bool)> = None;
-        for (allow, pattern) in &self.rules {
-            if pattern_matches(pattern, path) {
-                let len = pattern.len();
-                best = match best {
-                    Some((l, a)) if l > len || (l == len && a) => Some((l, a)),
-                    _ => Some((len, *allow)),
-                };
-            }
-        }
-        best.is_none_or(|(_, allow)| allow)
-    }
-}
-
-/// RFC 9309 path patterns: a prefix match where `*` matches any run and a final `$` anchors the
-/// end.
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let (pattern, anchored) = match pattern.strip_suffix('$') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut rest = path;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 && anchored {
-            return rest.ends_with(part);
-        } else {
-            let Some(at) = rest.find(part) else {
-                return false;
-            };
-            rest = &rest[at + part.len()..];
-        }
-    }
-    !anchored || rest.is_empty() || (parts.len() > 1 && parts.last() == Some(&""))
 }
 
 /// How `robots.txt` was obtained.
@@ -808,7 +672,7 @@ async fn fetch_robots(ctx: &Ctx, base: &Url, user_agent: &str) -> RobotsReport {
     let (status, robots, note) = match result {
         Ok(f) if f.status.is_success() => {
             let robots = Robots::parse(&f.body, user_agent);
-            let note = match robots.rules.len() {
+            let note = match robots.rule_count() {
                 0 => "no rules for us: everything allowed".to_owned(),
                 1 => "1 Allow/Disallow rule applies to us".to_owned(),
                 n => format!("{n} Allow/Disallow rules apply to us"),
@@ -996,163 +860,9 @@ pub async fn scrape(
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Output: JSON or CSV, written atomically
-
-/// Output formats for `--out`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A JSON array of `{page, text, author, tags}`.
-    Json,
-    /// `page,author,text,tags` (RFC 4180 quoting; tags joined with `;`).
-    Csv,
-}
-
-impl Format {
-    /// From the file extension (`.json`, `.csv`), case-insensitive.
-    pub fn from_path(path: &Path) -> Option<Self> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "json" => Some(Self::Json),
-            "csv" => Some(Self::Csv),
-            _ => None,
-        }
-    }
-
-    /// The file's content for `quotes`.
-    pub fn render(self, quotes: &[Quote]) -> String {
-        match self {
-            Self::Json => {
-                let mut s = serde_json::to_string_pretty(quotes)
-                    .expect("quotes are plain strings and numbers");
-                s.push('\n');
-                s
-            }
-            Self::Csv => to_csv(quotes),
-        }
-    }
-}
-
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
-/// CSV with a header row: `page,author,text,tags`.
-pub fn to_csv(quotes: &[Quote]) -> String {
-    let mut out = String::from("page,author,text,tags\r\n");
-    for q in quotes {
-        let _ = write!(
-            out,
-            "{},{},{},{}\r\n",
-            q.page,
-            csv_field(&q.author),
-            csv_field(&q.text),
-            csv_field(&q.tags.join(";"))
-        );
-    }
-    out
-}
-
-/// An output file being prepared: a temporary file already created in the target's directory
-/// (so an unwritable `--out` fails before any request), renamed over the target only when the
-/// content is complete. An interrupted run leaves the target untouched.
-#[derive(Debug)]
-pub struct OutputFile {
-    target: PathBuf,
-    format: Format,
-    temp: tempfile::NamedTempFile,
-}
-
-impl OutputFile {
-    /// Creates the temporary file next to `target`.
-    ///
-    /// # Errors
-    /// The directory does not exist or is not writable, or `target` is a directory.
-    pub fn create(target: &Path, format: Format) -> std::io::Result<Self> {
-        if target.is_dir() {
-            return Err(std::io::Error::other("it is a directory"));
-        }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        Ok(Self {
-            target: target.to_owned(),
-            format,
-            temp,
-        })
-    }
-
-    /// The path that will be written.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Writes `quotes`, flushes them to disk, then renames the file over the target (atomic on
-    /// one file system).
-    ///
-    /// # Errors
-    /// Any I/O error; the target is then untouched and the temporary file removed.
-    pub fn commit(mut self, quotes: &[Quote]) -> std::io::Result<PathBuf> {
-        self.temp.write_all(self.format.render(quotes).as_bytes())?;
-        self.temp.as_file().sync_all()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            // tempfile creates 0600; a results file is ordinary data.
-            self.temp
-                .as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        self.temp.persist(&self.target).map_err(|e| e.error)?;
-        Ok(self.target)
-    }
-}
-
-/// [`OutputFile::create`] then [`OutputFile::commit`].
-///
-/// # Errors
-/// See those.
-pub fn write_atomically(
-    target: &Path,
-    format: Format,
-    quotes: &[Quote],
-) -> std::io::Result<PathBuf> {
-    OutputFile::create(target, format)?.commit(quotes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn robots_longest_match_and_groups() {
-        let txt = "User-agent: other\nDisallow: /\n\nUser-agent: *\nDisallow: /page/\nAllow: /page/1/\nDisallow: /*.pdf$\nCrawl-delay: 2\n";
-        let r = Robots::parse(txt, DEFAULT_USER_AGENT);
-        assert!(r.allows("/"));
-        assert!(r.allows("/page/1/"));
-        assert!(!r.allows("/page/2/"));
-        assert!(!r.allows("/a/b.pdf"));
-        assert!(r.allows("/a/b.pdf?x"));
-        assert_eq!(r.crawl_delay, Some(Duration::from_secs(2)));
-        // A group naming our product token wins over `*`.
-        let ours = "User-agent: *\nDisallow: /\n\nUser-agent: concurrency-in-rust-scraper\nDisallow: /private/\n";
-        let r = Robots::parse(ours, DEFAULT_USER_AGENT);
-        assert!(r.allows("/page/1/") && !r.allows("/private/x"));
-        assert!(Robots::parse("", "x").allows("/anything"));
-        assert!(!Robots::disallow_all().allows("/page/1/"));
-    }
 
     #[test]
     fn parses_a_quote_and_the_next_link() {
@@ -1162,20 +872,6 @@ mod tests {
         assert_eq!(p.next.as_deref(), Some("/page/3/"));
         let bad = crate::fixture::render_malformed_page(10, 2);
         assert!(parse_page(&bad, 2).unwrap_err().contains("small.author"));
-    }
-
-    #[test]
-    fn csv_quotes_fields_that_need_it() {
-        let q = Quote {
-            page: 1,
-            text: "a, \"b\"".into(),
-            author: "X".into(),
-            tags: vec!["t1".into(), "t2".into()],
-        };
-        assert_eq!(
-            to_csv(&[q]),
-            "page,author,text,tags\r\n1,X,\"a, \"\"b\"\"\",t1;t2\r\n"
-        );
     }
 
     #[test]
