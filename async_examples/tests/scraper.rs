@@ -627,3 +627,32 @@ fn ctrl_c_stops_the_run_and_leaves_no_file_behind() {
         files_in(dir.path())
     );
 }
+
+#[test]
+fn the_threaded_fixture_serves_plain_blocking_clients() {
+    use std::io::{Read as _, Write as _};
+
+    // For code without a runtime (e.g. a scraper built on threads): the server runs on its own
+    // thread; here a raw HTTP/1.1 request over a std TcpStream.
+    let server = fixture::ThreadedFixture::start(FixtureConfig::default()).unwrap();
+    let addr = server.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /page/2/ HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: blocking-test\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.take(1 << 20).read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with(&fixture::render_page(10, 2)));
+    assert_eq!(server.stats().page_count(2), 1);
+    assert_eq!(
+        server.stats().user_agents(),
+        ["blocking-test".to_owned()].into()
+    );
+    server.shutdown();
+}
