@@ -7,6 +7,7 @@
 //! | [`pool`] | a pool of re-executed worker processes running named tasks: `map` (order kept), `apply`, `apply_async`/`submit` → handle with `get`/`get_timeout`, `starmap`; crashes become errors, `Drop` reaps | `Pool`, `ProcessPoolExecutor` |
 //! | [`manager`] | a server process owning a dict and a list, reached over a Unix socket with size-limited bincode requests ([`manager::Manager`], [`manager::ManagerClient`]) | `Manager().dict()`, `Manager().list()` |
 //! | [`harness`] | a small runner for `harness = false` test binaries that re-execute themselves (pool workers, managers, roles) | - |
+//! | [`work`] | CPU work that the optimiser cannot skip (`sum_below`, `count_to`, `spin_for`) and problem sizes from env vars | `cpu_task(n)` |
 //! | [`frame`] | length-prefixed bincode frames over any `Read`/`Write`, always decoded with a size limit; [`frame::ProcessQueue`] (pipe), [`frame::Duplex`] (socket pair) | pickle, `Queue`, `Pipe()` |
 //!
 //! # The role check: Rust's `if __name__ == "__main__"`
@@ -50,6 +51,7 @@ pub mod manager;
 pub mod pool;
 pub mod shared;
 pub mod spawn;
+pub mod work;
 
 pub use frame::{Duplex, FrameError, ProcessQueue, QueueReceiver, QueueSender};
 pub use spawn::{Reaped, SelfCommand, Waited, child_role, spawn_self, wait_or_kill};

@@ -4,7 +4,7 @@
 //! ```no_run
 //! use multiprocessing_examples::manager::{self, Manager, ManagerClient, Value};
 //!
-//! fn main() -> std::io::Result<()> {
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     manager::serve_if_manager(); // FIRST line: the manager process serves here and exits
 //!
 //!     let mgr = Manager::start()?; // spawns the server process

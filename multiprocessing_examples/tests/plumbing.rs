@@ -172,7 +172,12 @@ fn manager_survives_a_hostile_client() {
     // the connection: we sent bytes it never read, so read exactly one frame).
     let mut prefix = [0u8; 4];
     std::io::Read::read_exact(&mut raw, &mut prefix).unwrap();
-    let mut reply = vec![0u8; usize::try_from(u32::from_le_bytes(prefix)).unwrap().min(4096)];
+    let mut reply = vec![
+        0u8;
+        usize::try_from(u32::from_le_bytes(prefix))
+            .unwrap()
+            .min(4096)
+    ];
     std::io::Read::read_exact(&mut raw, &mut reply).unwrap();
     let text = String::from_utf8_lossy(&reply);
     assert!(text.contains("exceeds the maximum"), "{text}");

@@ -1,0 +1,59 @@
+//! A child process sends a message back to its parent through a process-safe queue.
+//!
+//! Ports 001 4B "F) Use multiprocessing.Queue for messages/results" and 001 "Returning Results
+//! From a Process" / "Using a Queue for Inter-Process Communication".
+//!
+//! [`ProcessQueue<T>`] is `multiprocessing.Queue` for one type `T`: an OS pipe carrying
+//! length-prefixed bincode frames. The child inherits the write end (passed on purpose, as
+//! descriptor 3), `put`s a `String`, and exits; the parent `get`s it, then waits for the child.
+//! The reader checks every frame's length against a maximum before allocating, so a confused
+//! or hostile child cannot make the parent allocate gigabytes.
+//!
+//! Run: `cargo run --bin p06_queue_message`
+//!
+//! Expected output (pids vary):
+//! ```text
+//! [   0.004s] pid 1001    main         | Child: putting a message in the queue
+//! [   0.005s] pid 1000    main         | Received: Hello from child process
+//! [   0.009s] pid 1000    main         | Result from process
+//! ```
+
+use multiprocessing_examples::frame::{ProcessQueue, QueueSender};
+use multiprocessing_examples::spawn::{SelfCommand, child_role};
+use utilities::say_pid;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(role) = child_role() {
+        // The seed's `worker(q)`: `q.put(...)`. The queue is descriptor #0 passed to us.
+        let mut q = QueueSender::<String>::inherited(0)?;
+        match role.name.as_str() {
+            "hello" => {
+                say_pid!("Child: putting a message in the queue");
+                q.put(&"Hello from child process".to_owned())?;
+            }
+            "result" => q.put(&"Result from process".to_owned())?,
+            other => return Err(format!("unknown role {other}").into()),
+        }
+        return Ok(());
+    }
+    utilities::output::start_clock();
+
+    for (role, expected) in [
+        ("hello", "Hello from child process"),
+        ("result", "Result from process"),
+    ] {
+        let (tx, mut rx) = ProcessQueue::<String>::new()?.split();
+        let mut child = SelfCommand::new(role).pass_fd(&tx)?.spawn()?; // p.start()
+        drop(tx); // the child holds the only write end now
+        let msg = rx.get()?; // blocks until the child has put something
+        let status = child.wait()?; // p.join()
+        assert!(status.success(), "child failed: {status}");
+        if role == "hello" {
+            say_pid!("Received: {msg}");
+        } else {
+            say_pid!("{msg}"); // the second seed prints the bare message
+        }
+        assert_eq!(msg, expected);
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! The same CPU work in 2 child processes runs in parallel: about half the sequential time on 2 cores.
+//!
+//! Ports 001 "CPU-Bound Performance Advantage": two processes each count to 10 000 000. In
+//! Python the point is that processes escape the GIL, so they beat threads. Rust has no GIL:
+//! two *threads* are just as parallel (see `threading_examples` `t14` and
+//! `p22_threads_vs_processes_demo`), and processes only add start-up cost. Both run at about
+//! half the sequential time on two free cores.
+//!
+//! Size: `P13_N` (default 10 000 000 per process; 2 000 000 under `COURSE_FAST=1`).
+//!
+//! Run: `cargo run --bin p13_cpu_bound_processes` (add `--release` for realistic speed)
+//!
+//! Expected output (2 free cores; times vary):
+//! ```text
+//! [   0.000s] pid 1000    main         | Counting to 10000000 twice
+//! Sequential: Time taken: 0.120 s
+//! [   0.125s] pid 1001    main         | Child: counted to 10000000
+//! [   0.126s] pid 1002    main         | Child: counted to 10000000
+//! Two processes: Time taken: 0.066 s
+//! Processes / sequential = 0.55 (2 cores)
+//! ```
+
+use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
+use multiprocessing_examples::work::{count_to, cpu_count, size_from_env};
+use utilities::{Stopwatch, print_time_taken, say_pid};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(role) = child_role() {
+        let n: u64 = role.parse_arg(0)?;
+        let count = count_to(n); // the seed's cpu_task()
+        say_pid!("Child: counted to {count}");
+        // Exit status 0 means "counted exactly n".
+        std::process::exit(i32::from(count != n));
+    }
+    utilities::output::start_clock();
+    let n = size_from_env("P13_N", 10_000_000, 2_000_000);
+    say_pid!("Counting to {n} twice");
+
+    let sw = Stopwatch::start();
+    assert_eq!((count_to(n), count_to(n)), (n, n));
+    let sequential = sw.elapsed();
+    print_time_taken("Sequential", sequential);
+
+    let sw = Stopwatch::start();
+    let processes = [0, 1].map(|_| {
+        SelfCommand::new("count")
+            .arg(n.to_string())
+            .spawn()
+            .map(Reaped::new)
+    });
+    for p in processes {
+        let status = p?.wait()?; // start both first, then join both
+        assert!(status.success(), "a child miscounted or failed: {status}");
+    }
+    let parallel = sw.elapsed();
+    print_time_taken("Two processes", parallel);
+    println!(
+        "Processes / sequential = {:.2} ({} cores)",
+        parallel.as_secs_f64() / sequential.as_secs_f64(),
+        cpu_count()
+    );
+    Ok(())
+}
