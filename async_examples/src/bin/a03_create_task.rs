@@ -1,3 +1,5 @@
+//! `tokio::spawn` is `asyncio.create_task`: a task starts at once; its handle returns the value.
+//!
 //! `tokio::spawn` is `asyncio.create_task`: the task starts at once; awaiting its handle gives
 //! the value.
 //!

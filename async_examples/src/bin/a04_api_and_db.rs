@@ -1,3 +1,5 @@
+//! Real async I/O: a local HTTP API and an SQLite file, 3 calls at once; each phase ≈ its slowest.
+//!
 //! Real async I/O: three calls to a local HTTP API at once, then three saves to an SQLite file at
 //! once; each phase takes as long as its slowest call, not the sum.
 //!

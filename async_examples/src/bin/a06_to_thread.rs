@@ -1,3 +1,5 @@
+//! `spawn_blocking` is `asyncio.to_thread`: blocking calls leave the runtime, which stays free.
+//!
 //! `spawn_blocking` is `asyncio.to_thread`: a blocking call runs on a helper thread and the
 //! runtime keeps serving other tasks.
 //!

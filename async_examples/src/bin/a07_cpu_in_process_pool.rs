@@ -1,3 +1,5 @@
+//! CPU work from async code: on the runtime it freezes everything; rayon or a process pool do not.
+//!
 //! CPU-heavy work from async code: computing on the runtime freezes it; rayon or a process pool
 //! does the work elsewhere while the runtime keeps ticking.
 //!

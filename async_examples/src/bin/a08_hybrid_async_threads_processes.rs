@@ -1,3 +1,5 @@
+//! One program, three models: async I/O, a `spawn_blocking` call and a process-pool job overlap.
+//!
 //! One program, three models: async for waiting on I/O, `spawn_blocking` for a blocking
 //! library, a process pool for CPU work; all three overlap, total ≈ the longest part.
 //!

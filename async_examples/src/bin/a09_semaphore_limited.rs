@@ -1,3 +1,5 @@
+//! A semaphore caps in-flight work: 10 one-second requests, limit 3 → 4 rounds, never 4 at once.
+//!
 //! A semaphore caps how many operations are in flight: 10 one-second requests with a limit of 3
 //! take 4 rounds (≈ 4 s), and never more than 3 run at once.
 //!

@@ -1,3 +1,5 @@
+//! Timeouts and errors: one `Result` per call, a slow call cut at the limit, cancelling = dropping.
+//!
 //! One slow or failing call does not sink the run: every call returns its own `Result`, a
 //! timeout cuts the slow one at the limit, and cancellation is just dropping a future.
 //!

@@ -1,3 +1,5 @@
+//! What `asyncio.run` is: the same program under `#[tokio::main]`, `block_on`, and one thread.
+//!
 //! What `asyncio.run` is in Rust: a runtime that polls futures. The same program runs under
 //! `#[tokio::main]`, under an explicit `Runtime::block_on`, and on a current-thread runtime.
 //!

@@ -1,3 +1,5 @@
+//! Files and sockets without blocking: `tokio::fs` round trips and a local TCP echo server.
+//!
 //! Files and sockets without blocking the runtime: five files written and read back
 //! concurrently with `tokio::fs`, and a local TCP echo server talking to three clients at once.
 //!

@@ -1,3 +1,5 @@
+//! Generator `send` in Rust: a channel-fed task, a hand-written state machine, producer/consumer.
+//!
 //! Pushing values into a paused function: Python's generator `send`, rendered as a task fed by
 //! a channel and as a hand-written state machine; plus an async producer/consumer.
 //!

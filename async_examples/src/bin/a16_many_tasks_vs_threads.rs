@@ -1,3 +1,5 @@
+//! 10 000 tokio tasks vs 1 000 threads: the same waits, far less memory and start cost per task.
+//!
 //! Many concurrent waits: 10 000 tokio tasks sleeping 1 s finish in ≈ 1 s and cost well under a
 //! kilobyte each; OS threads cost megabytes of reserved stack each and take longer to start.
 //!
