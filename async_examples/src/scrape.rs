@@ -570,7 +570,7 @@ pub enum Event {
     Robots(RobotsReport),
     /// An attempt failed and will be retried after `wait`.
     Retry {
-        /// Page number.
+        /// Page number (0 for `robots.txt`).
         page: u32,
         /// Its URL.
         url: String,

@@ -71,7 +71,11 @@ const BACKOFF: f64 = 0.25;
 
 /// A polite async scraper of quotes.toscrape.com-style pages.
 #[derive(Debug, Parser)]
-#[command(name = "a11_async_web_scraper", version, about, long_about = None)]
+#[command(
+    name = "a11_async_web_scraper",
+    version,
+    after_help = "Durations are course time: multiplied by COURSE_TIME_SCALE (unset = 1.0 = real time)."
+)]
 struct Args {
     /// Fetch pages 1..=PAGES.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
