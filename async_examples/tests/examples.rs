@@ -326,7 +326,7 @@ fn a13_files_and_echo_round_trip() {
 
 #[test]
 fn a14_many_requests_take_about_one_latency() {
-    let out = run_example(env!("CARGO_BIN_EXE_a14_async_http_requests"), &[], 0.2);
+    let out = run_example(env!("CARGO_BIN_EXE_a14_async_http_requests"), &[], 0.3);
     out.assert_success();
     let s = &out.stdout;
     let latency = float_after(s, "latency:");
@@ -341,7 +341,13 @@ fn a14_many_requests_take_about_one_latency() {
         "3 sequential {sequential} vs latency {latency}\n{s}"
     );
     out.assert_contains("statuses: 20 × 200 OK");
-    out.assert_contains("the server handled 23 requests, at most 20 at once");
+    out.assert_contains("the server handled 23 requests, at most");
+    // All 20 are sent at once; each answer takes 0.3 s, far longer than opening 20 connections.
+    let at_once = numbers_after(s, "requests, at most");
+    assert!(
+        at_once.first().is_some_and(|&n| n >= 15),
+        "{at_once:?}\n{s}"
+    );
 }
 
 #[test]
