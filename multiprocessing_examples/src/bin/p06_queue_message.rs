@@ -6,7 +6,8 @@
 //! [`ProcessQueue<T>`] is `multiprocessing.Queue` for one type `T`: an OS pipe carrying
 //! length-prefixed bincode frames. The child inherits the write end (passed on purpose, as
 //! descriptor 3), `put`s a `String`, and exits; the parent `get`s it, then waits for the child.
-//! The reader checks every frame's length against a maximum before allocating, so a confused
+//! A third child sends 100 items: they arrive complete and in order, and the reader learns
+//! that there are no more when the child's end closes. The reader checks every frame's length against a maximum before allocating, so a confused
 //! or hostile child cannot make the parent allocate gigabytes.
 //!
 //! Run: `cargo run --bin p06_queue_message`
@@ -16,6 +17,7 @@
 //! [   0.004s] pid 1001    main         | Child: putting a message in the queue
 //! [   0.005s] pid 1000    main         | Received: Hello from child process
 //! [   0.009s] pid 1000    main         | Result from process
+//! [   0.013s] pid 1000    main         | Received 100 items from one child: Some("item 0") … Some("item 99")
 //! ```
 
 use multiprocessing_examples::frame::{ProcessQueue, QueueSender};
@@ -32,6 +34,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 q.put(&"Hello from child process".to_owned())?;
             }
             "result" => q.put(&"Result from process".to_owned())?,
+            "hundred" => {
+                for i in 0..100 {
+                    q.put(&format!("item {i}"))?;
+                }
+            }
             other => return Err(format!("unknown role {other}").into()),
         }
         return Ok(());
@@ -55,5 +62,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         assert_eq!(msg, expected);
     }
+
+    // A queue is a stream: 100 items arrive complete and in order, then the end (the child
+    // exited, so its write end closed).
+    let (tx, mut rx) = ProcessQueue::<String>::new()?.split();
+    let mut child = SelfCommand::new("hundred").pass_fd(&tx)?.spawn()?;
+    drop(tx);
+    let items = rx.iter().collect::<Result<Vec<_>, _>>()?;
+    assert!(child.wait()?.success());
+    say_pid!(
+        "Received {} items from one child: {:?} … {:?}",
+        items.len(),
+        items.first(),
+        items.last()
+    );
+    assert!(
+        items
+            .iter()
+            .enumerate()
+            .all(|(i, s)| *s == format!("item {i}"))
+    );
+    assert_eq!(items.len(), 100);
     Ok(())
 }
