@@ -1,1 +1,31 @@
-//! exercises
+//! The course's exercises and the Module 3 (traits) examples.
+//!
+//! - [`info`]: the ordered list of exercises with their hints (the checker's `info.toml`).
+//! - `starters/` (module `starters`, compiled only with the `starters` feature): the learner's
+//!   code, with `todo!()` where the work goes.
+//! - [`solutions`]: the reference solutions.
+//! - [`subject`]: what the tests in `tests/exNN_*.rs` check — the solutions by default (so a plain
+//!   `cargo test` passes on a fresh clone), the starters when the checker builds with
+//!   `--features starters`.
+//! - [`checker`]: the machinery behind `cargo run --bin exercises -- list | check | verify`.
+//! - [`support`]: small helpers the exercises and tests share (event log, gauge, watchdog).
+//!
+//! See `exercises/README.md` for the learner's loop.
+
+pub mod checker;
+pub mod info;
+pub mod support;
+
+#[path = "../solutions/mod.rs"]
+pub mod solutions;
+
+#[cfg(feature = "starters")]
+#[path = "../starters/mod.rs"]
+pub mod starters;
+
+/// The code under test: [`solutions`] by default, `starters` with the `starters` feature.
+#[cfg(not(feature = "starters"))]
+pub use solutions as subject;
+/// The code under test: [`solutions`] by default, `starters` with the `starters` feature.
+#[cfg(feature = "starters")]
+pub use starters as subject;

@@ -1,0 +1,45 @@
+//! # Exercise 11: your own async tasks (reference solution)
+//!
+//! Three async functions wait different times and return a string. `tokio::spawn` starts each as
+//! a task right away (Python's `create_task`); awaiting the handles in spawn order gathers the
+//! results in that order (Python's `gather`), whatever order the tasks finish in. The total is
+//! the longest wait, not the sum.
+
+use std::time::Duration;
+
+/// Waits `wait`, then reports the coffee.
+pub async fn brew_coffee(wait: Duration) -> String {
+    tokio::time::sleep(wait).await;
+    format!("coffee ready after {} ms", wait.as_millis())
+}
+
+/// Waits `wait`, then reports the toast.
+pub async fn toast_bread(wait: Duration) -> String {
+    tokio::time::sleep(wait).await;
+    format!("toast ready after {} ms", wait.as_millis())
+}
+
+/// Waits `wait`, then reports the eggs.
+pub async fn boil_eggs(wait: Duration) -> String {
+    tokio::time::sleep(wait).await;
+    format!("eggs ready after {} ms", wait.as_millis())
+}
+
+/// Spawns the three as tasks (coffee, toast, eggs, with the given waits) and returns their
+/// results in spawn order.
+///
+/// # Panics
+/// When a task panics.
+pub async fn breakfast(coffee: Duration, toast: Duration, eggs: Duration) -> Vec<String> {
+    // All three start now; none waits for another.
+    let handles = [
+        tokio::spawn(brew_coffee(coffee)),
+        tokio::spawn(toast_bread(toast)),
+        tokio::spawn(boil_eggs(eggs)),
+    ];
+    let mut results = Vec::with_capacity(handles.len());
+    for h in handles {
+        results.push(h.await.expect("a breakfast task panicked"));
+    }
+    results
+}

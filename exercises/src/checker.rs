@@ -1,0 +1,553 @@
+//! The machinery of `cargo run --bin exercises -- …`: running one exercise's tests against the
+//! learner's code, parsing the result, remembering statuses, and the CI `verify` pass.
+//!
+//! Every nested cargo command uses its own target directory (`target/exercises-check`): the outer
+//! `cargo run` may still hold the lock of `target/`, and a nested build waiting for that lock would
+//! wait forever.
+
+use crate::info::{EXERCISES, Exercise};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The workspace root (the directory holding the root `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}
+
+/// The checker's own target directory.
+pub fn check_target_dir() -> PathBuf {
+    workspace_root().join("target").join("exercises-check")
+}
+
+/// Which code the tests are compiled against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// `exercises/starters/` (the learner's code): feature `starters`.
+    Starter,
+    /// `exercises/solutions/` (the reference solutions): default features.
+    Solution,
+}
+
+/// Where an exercise stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The starter is unchanged.
+    NotStarted,
+    /// Changed, and the tests fail (or it does not compile).
+    Failing,
+    /// Changed, and every test passes.
+    Passing,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::NotStarted => "not started",
+            Status::Failing => "failing",
+            Status::Passing => "passing",
+        })
+    }
+}
+
+/// What one `cargo test --test NAME` run gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Every test passed.
+    Passed {
+        /// How many tests ran.
+        passed: usize,
+    },
+    /// The code did not compile; the compiler's errors.
+    CompileError {
+        /// The error part of cargo's output.
+        errors: String,
+    },
+    /// Some tests failed.
+    Failed {
+        /// Tests that passed.
+        passed: usize,
+        /// Names of the tests that failed.
+        failed: Vec<String>,
+        /// The output of the first failing test (its panic message).
+        first_failure: String,
+    },
+    /// cargo itself could not be run, or printed nothing we understand.
+    Broken {
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// Whether every test passed.
+    pub fn is_pass(&self) -> bool {
+        matches!(self, Outcome::Passed { .. })
+    }
+}
+
+/// The command line of a nested cargo run for the exercises package.
+fn cargo(subject: Subject) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", check_target_dir())
+        // Plain output that we can parse, and panic messages without a page of backtrace.
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
+        .args(["test", "-p", "exercises"]);
+    if subject == Subject::Starter {
+        cmd.args(["--features", "starters"]);
+    }
+    cmd
+}
+
+/// Builds every test of the package against `subject` without running them. On failure, the
+/// compiler's errors.
+///
+/// # Errors
+/// The compile errors (or why cargo could not run).
+pub fn build_all(subject: Subject, quiet: bool) -> Result<(), String> {
+    let mut cmd = cargo(subject);
+    cmd.args(["--tests", "--no-run"]);
+    if quiet {
+        cmd.arg("--quiet");
+    }
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(compiler_errors(&String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// Runs the tests of `ex` against `subject`.
+pub fn run_tests(ex: &Exercise, subject: Subject) -> Outcome {
+    let out = match cargo(subject)
+        .args(["--test", ex.name, "--", "--color", "never"])
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => {
+            return Outcome::Broken {
+                reason: format!("cannot run cargo: {e}"),
+            };
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    parse_outcome(out.status.success(), &stdout, &stderr)
+}
+
+/// Turns cargo test's output into an [`Outcome`].
+pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("test result:"))
+        .map(count_results);
+    match summary {
+        Some((passed, 0)) if success => Outcome::Passed { passed },
+        Some((passed, _)) => {
+            let failed = failed_tests(stdout);
+            Outcome::Failed {
+                passed,
+                first_failure: tidy_paths(&first_failure(stdout, failed.first())),
+                failed,
+            }
+        }
+        None if stderr.contains("error[E") || stderr.contains("error: could not compile") => {
+            Outcome::CompileError {
+                errors: compiler_errors(stderr),
+            }
+        }
+        None => Outcome::Broken {
+            reason: format!("unexpected cargo output:\n{stdout}\n{stderr}"),
+        },
+    }
+}
+
+/// `(passed, failed)` from `test result: FAILED. 1 passed; 2 failed; 0 ignored; …`.
+fn count_results(line: &str) -> (usize, usize) {
+    let number_before = |word: &str| {
+        line.split(';')
+            .find_map(|part| part.trim().strip_suffix(word))
+            .and_then(|n| n.trim().rsplit(' ').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (number_before("passed"), number_before("failed"))
+}
+
+/// Names listed under the final `failures:` heading.
+fn failed_tests(stdout: &str) -> Vec<String> {
+    let Some((_, tail)) = stdout.rsplit_once("\nfailures:\n") else {
+        return Vec::new();
+    };
+    tail.lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `exercises/src/../starters/x.rs` → `exercises/starters/x.rs` (how the lib includes them).
+fn tidy_paths(text: &str) -> String {
+    text.replace("src/../starters/", "starters/")
+        .replace("src/../solutions/", "solutions/")
+}
+
+/// The captured output of the failing test `name` (its `---- name stdout ----` block), or of the
+/// first block when `name` is unknown. libtest lists failures in name order, so the first name is
+/// the first test of the file in alphabetical order, whatever order they finished in.
+fn first_failure(stdout: &str, name: Option<&String>) -> String {
+    let marker = name.map(|n| format!("---- {n} stdout ----"));
+    let start = marker
+        .as_deref()
+        .and_then(|m| stdout.find(m))
+        .or_else(|| stdout.find("---- "));
+    let Some(start) = start else {
+        return String::new();
+    };
+    let block = &stdout[start..];
+    let end = block[5..]
+        .find("\n---- ")
+        .map(|i| i + 5)
+        .or_else(|| block.find("\nfailures:\n"))
+        .unwrap_or(block.len());
+    block[..end].trim_end().to_owned()
+}
+
+/// The error part of cargo's stderr: from the first `error` line on, without progress lines.
+pub fn compiler_errors(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("Compiling ")
+                || t.starts_with("Blocking ")
+                || t.starts_with("Building "))
+        })
+        .collect();
+    let first = lines
+        .iter()
+        .position(|l| l.starts_with("error"))
+        .unwrap_or(0);
+    lines[first..].join("\n")
+}
+
+/// FNV-1a hash of a file's text (line endings normalised), as 16 hex digits.
+pub fn text_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.replace("\r\n", "\n").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The file listing each starter's hash as shipped (`name hash` per line).
+pub fn pristine_file() -> PathBuf {
+    workspace_root().join("exercises/starters/PRISTINE")
+}
+
+/// Shipped hashes, by name.
+pub fn pristine_hashes() -> Vec<(String, String)> {
+    std::fs::read_to_string(pristine_file())
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(n, h)| (n.to_owned(), h.trim().to_owned()))
+        .collect()
+}
+
+/// The current hash of `ex`'s starter file (empty when it cannot be read).
+pub fn starter_hash(ex: &Exercise) -> String {
+    std::fs::read_to_string(workspace_root().join(ex.starter_path()))
+        .map(|t| text_hash(&t))
+        .unwrap_or_default()
+}
+
+fn status_file(ex: &Exercise) -> PathBuf {
+    check_target_dir().join("status").join(ex.name)
+}
+
+/// Remembers the outcome of checking the starter whose hash is `hash`.
+pub fn remember(ex: &Exercise, hash: &str, pass: bool) {
+    let path = status_file(ex);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(
+        path,
+        format!("{hash} {}\n", if pass { "passing" } else { "failing" }),
+    );
+}
+
+/// The status of `ex` without running anything: `None` when the starter changed since it was
+/// last checked.
+pub fn known_status(ex: &Exercise) -> Option<Status> {
+    let hash = starter_hash(ex);
+    if pristine_hashes()
+        .iter()
+        .any(|(n, h)| n == ex.name && *h == hash)
+    {
+        return Some(Status::NotStarted);
+    }
+    let saved = std::fs::read_to_string(status_file(ex)).ok()?;
+    let (h, s) = saved.trim().split_once(' ')?;
+    (h == hash).then_some(if s == "passing" {
+        Status::Passing
+    } else {
+        Status::Failing
+    })
+}
+
+/// Checks the learner's code of `ex` and remembers the result.
+pub fn check(ex: &Exercise) -> Outcome {
+    let hash = starter_hash(ex);
+    let outcome = run_tests(ex, Subject::Starter);
+    remember(ex, &hash, outcome.is_pass());
+    outcome
+}
+
+/// Which exercises' files a block of compiler errors points into.
+pub fn files_in_errors(errors: &str) -> Vec<&'static Exercise> {
+    EXERCISES
+        .iter()
+        .filter(|e| errors.contains(&format!("{}.rs", e.name)))
+        .collect()
+}
+
+/// A problem found by [`verify`].
+pub type Problem = String;
+
+/// One line of the `verify` report.
+#[derive(Debug)]
+pub struct VerifyLine {
+    /// The exercise.
+    pub exercise: &'static Exercise,
+    /// Starter: how many tests passed / failed (all should fail).
+    pub starter: Outcome,
+    /// Solution: should pass.
+    pub solution: Outcome,
+}
+
+/// Static checks: every file exists, is declared, and the starters are the shipped ones.
+pub fn verify_layout() -> Vec<Problem> {
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
+    let starters_mod = read("exercises/starters/mod.rs");
+    let solutions_mod = read("exercises/solutions/mod.rs");
+    let readme = read("exercises/README.md");
+    let pristine = pristine_hashes();
+    for ex in EXERCISES {
+        for path in [ex.starter_path(), ex.solution_path(), ex.test_path()] {
+            if !root.join(&path).is_file() {
+                problems.push(format!("{}: missing file {path}", ex.name));
+            }
+        }
+        let decl = format!("pub mod {};", ex.name);
+        if !starters_mod.contains(&decl) {
+            problems.push(format!(
+                "{}: not declared in exercises/starters/mod.rs",
+                ex.name
+            ));
+        }
+        if !solutions_mod.contains(&decl) {
+            problems.push(format!(
+                "{}: not declared in exercises/solutions/mod.rs",
+                ex.name
+            ));
+        }
+        if !readme.contains(ex.name) {
+            problems.push(format!("{}: not in exercises/README.md", ex.name));
+        }
+        let hash = starter_hash(ex);
+        match pristine.iter().find(|(n, _)| n == ex.name) {
+            Some((_, h)) if *h == hash => {}
+            _ => problems.push(format!(
+                "{}: starter differs from exercises/starters/PRISTINE (after editing a starter on \
+                 purpose, run `cargo run --bin exercises -- pristine`)",
+                ex.name
+            )),
+        }
+    }
+    problems
+}
+
+/// Rewrites `exercises/starters/PRISTINE` from the current starters.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_pristine() -> std::io::Result<()> {
+    let text: String = EXERCISES
+        .iter()
+        .map(|ex| format!("{} {}\n", ex.name, starter_hash(ex)))
+        .collect();
+    std::fs::write(pristine_file(), text)
+}
+
+/// Runs every exercise's tests against its starter (each must fail: every test of the file) and
+/// against its solution (each must pass). Prints progress as it goes.
+pub fn verify_runs(mut progress: impl FnMut(&VerifyLine)) -> Vec<VerifyLine> {
+    let mut lines = Vec::new();
+    for ex in EXERCISES {
+        let line = VerifyLine {
+            exercise: ex,
+            starter: run_tests(ex, Subject::Starter),
+            solution: run_tests(ex, Subject::Solution),
+        };
+        progress(&line);
+        lines.push(line);
+    }
+    lines
+}
+
+/// The problems in one verify line (empty when the exercise is fine).
+pub fn verify_problems(line: &VerifyLine) -> Vec<Problem> {
+    let name = line.exercise.name;
+    let mut problems = Vec::new();
+    match &line.starter {
+        Outcome::Failed { passed: 0, .. } => {}
+        Outcome::Failed { passed, .. } => problems.push(format!(
+            "{name}: {passed} test(s) pass against the unchanged starter (each test must fail \
+             until the learner does the work)"
+        )),
+        Outcome::Passed { .. } => problems.push(format!("{name}: the starter passes its tests")),
+        Outcome::CompileError { errors } => {
+            problems.push(format!("{name}: the starter does not compile:\n{errors}"));
+        }
+        Outcome::Broken { reason } => problems.push(format!("{name}: starter run: {reason}")),
+    }
+    match &line.solution {
+        Outcome::Passed { .. } => {}
+        Outcome::Failed {
+            failed,
+            first_failure,
+            ..
+        } => problems.push(format!(
+            "{name}: the solution fails {}:\n{first_failure}",
+            failed.join(", ")
+        )),
+        Outcome::CompileError { errors } => {
+            problems.push(format!("{name}: the solution does not compile:\n{errors}"));
+        }
+        Outcome::Broken { reason } => problems.push(format!("{name}: solution run: {reason}")),
+    }
+    problems
+}
+
+/// Short text for a table cell.
+pub fn outcome_cell(o: &Outcome) -> String {
+    match o {
+        Outcome::Passed { passed } => format!("{passed} passed"),
+        Outcome::Failed { passed, failed, .. } => {
+            format!("{} failed, {passed} passed", failed.len())
+        }
+        Outcome::CompileError { .. } => "compile error".into(),
+        Outcome::Broken { .. } => "cargo error".into(),
+    }
+}
+
+/// Sleeps in small steps until a starter file changes; returns which one.
+pub fn wait_for_change(poll: Duration) -> &'static Exercise {
+    let snapshot: Vec<String> = EXERCISES.iter().map(starter_hash).collect();
+    loop {
+        std::thread::sleep(poll);
+        if let Some((ex, _)) = EXERCISES
+            .iter()
+            .zip(&snapshot)
+            .find(|(ex, old)| starter_hash(ex) != **old)
+        {
+            // Editors often write a file in several steps: let it settle.
+            std::thread::sleep(Duration::from_millis(200));
+            return ex;
+        }
+    }
+}
+
+/// Wall time of `f`.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILING: &str = "\
+running 3 tests
+test a ... ok
+test b ... FAILED
+test c ... FAILED
+
+failures:
+
+---- b stdout ----
+
+thread 'b' panicked at exercises/tests/x.rs:5:5:
+not yet implemented
+
+---- c stdout ----
+boom
+
+failures:
+    b
+    c
+
+test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+";
+
+    #[test]
+    fn parses_a_failing_run() {
+        match parse_outcome(false, FAILING, "") {
+            Outcome::Failed {
+                passed,
+                failed,
+                first_failure,
+            } => {
+                assert_eq!(passed, 1);
+                assert_eq!(failed, vec!["b", "c"]);
+                assert!(first_failure.starts_with("---- b stdout ----"));
+                assert!(first_failure.contains("exercises/tests/x.rs"));
+                assert!(first_failure.contains("not yet implemented"));
+                assert!(!first_failure.contains("boom"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_passing_and_compile_errors() {
+        let ok = "test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert!(matches!(
+            parse_outcome(true, ok, ""),
+            Outcome::Passed { passed: 4 }
+        ));
+        let err = "   Compiling exercises v0.1.0\nerror[E0308]: mismatched types\n --> exercises/starters/ex02_payment_gateway.rs:3:1\n";
+        match parse_outcome(false, "", err) {
+            Outcome::CompileError { errors } => {
+                assert!(errors.starts_with("error[E0308]"));
+                assert_eq!(files_in_errors(&errors)[0].number, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hash_ignores_line_endings() {
+        assert_eq!(text_hash("a\r\nb"), text_hash("a\nb"));
+        assert_ne!(text_hash("a"), text_hash("b"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Exercise 10 tests (solution by default; your starter via `cargo run --bin exercises -- check 10`).
+use ex::{Image, Task, Tool, Workload};
+use exercises::subject::ex10_choose_the_right_tool as ex;
+use exercises::support::assert_speedup;
+use std::time::{Duration, Instant};
+
+const ALL: [Task; 5] = [
+    Task::DownloadUrls,
+    Task::ComputePrimes,
+    Task::ReadLogFiles,
+    Task::ResizeImages,
+    Task::SendApiRequests,
+];
+
+#[test]
+fn classification_and_choices() {
+    for task in ALL {
+        let expected = match task {
+            Task::ComputePrimes | Task::ResizeImages => Workload::CpuBound,
+            _ => Workload::IoBound,
+        };
+        assert_eq!(ex::classify(task), expected, "{task:?}");
+        let tool = ex::choose(task);
+        match expected {
+            Workload::IoBound => assert!(
+                matches!(tool, Tool::Threads | Tool::Async),
+                "{task:?} waits: threads or async, not {tool:?}"
+            ),
+            Workload::CpuBound => assert!(
+                matches!(tool, Tool::Threads | Tool::Rayon),
+                "{task:?} computes: in Rust that is threads/rayon (no GIL), not {tool:?}"
+            ),
+        }
+        assert!(!ex::justify(task).is_empty());
+    }
+    assert!(
+        ex::justify(Task::ComputePrimes).contains("GIL"),
+        "say why Rust needs no processes for CPU work: {}",
+        ex::justify(Task::ComputePrimes)
+    );
+}
+
+#[test]
+fn downloads_overlap() {
+    let urls = [
+        "https://a.example/1",
+        "https://b.example/22",
+        "https://c.example/333",
+        "https://d.example/4",
+    ];
+    let latency = Duration::from_millis(300);
+    let t = Instant::now();
+    let sizes = ex::download_all(&urls, latency);
+    let took = t.elapsed();
+    assert_eq!(
+        sizes,
+        urls.iter().map(|u| u.len() * 100).collect::<Vec<_>>()
+    );
+    assert!(
+        took < latency * 2,
+        "4 downloads of {latency:?} took {took:?}: they should overlap"
+    );
+}
+
+#[test]
+fn slow_log_files_are_read_concurrently() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = (1..=5)
+        .map(|i| {
+            let p = dir.path().join(format!("app{i}.log"));
+            std::fs::write(&p, "INFO start\n".repeat(i * 10)).unwrap();
+            p
+        })
+        .collect();
+    let latency = Duration::from_millis(300);
+    let t = Instant::now();
+    let lines = ex::count_log_lines(&paths, latency).unwrap();
+    let took = t.elapsed();
+    assert_eq!(lines, vec![10, 20, 30, 40, 50]);
+    assert!(
+        took >= latency,
+        "took {took:?}: each open takes {latency:?}"
+    );
+    assert!(
+        took < latency * 2,
+        "5 files took {took:?}: the slow opens should overlap"
+    );
+    let missing = [dir.path().join("missing.log")];
+    assert!(ex::count_log_lines(&missing, Duration::ZERO).is_err());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn api_requests_overlap_on_one_thread() {
+    let latency = Duration::from_millis(300);
+    let t = Instant::now();
+    let replies = ex::send_requests(50, latency).await;
+    let took = t.elapsed();
+    assert_eq!(replies, (0..50).map(|i| i * 10).collect::<Vec<u32>>());
+    assert!(
+        took < latency * 2,
+        "50 requests took {took:?} on one thread: they should overlap"
+    );
+}
+
+#[test]
+fn primes_are_counted_on_every_core() {
+    assert_eq!(ex::count_primes(100), 25);
+    let limit = 150_000;
+    let expected = ex::count_primes_sequential(limit);
+    assert_eq!(ex::count_primes(limit), expected);
+    assert_speedup(
+        "count_primes",
+        1.3,
+        || assert_eq!(ex::count_primes_sequential(limit), expected),
+        || assert_eq!(ex::count_primes(limit), expected),
+    );
+}
+
+#[test]
+fn images_are_resized_on_every_core() {
+    let images: Vec<Image> = (0..16u8)
+        .map(|k| Image {
+            width: 384,
+            height: 384,
+            pixels: (0..384 * 384).map(|i| (i % 251) as u8 ^ k).collect(),
+        })
+        .collect();
+    let expected: Vec<Image> = images.iter().map(ex::halve).collect();
+    let resized = ex::resize_all(&images);
+    assert_eq!(
+        resized, expected,
+        "same pixels as the sequential version, in order"
+    );
+    assert_eq!((resized[0].width, resized[0].height), (192, 192));
+    assert_speedup(
+        "resize_all",
+        1.3,
+        || assert_eq!(images.iter().map(ex::halve).collect::<Vec<_>>().len(), 16),
+        || assert_eq!(ex::resize_all(&images).len(), 16),
+    );
+}
