@@ -45,12 +45,13 @@ static CPU: Mutex<()> = Mutex::new(());
 
 #[test]
 fn t00_threads_overlap_two_waits() {
-    let out = run(env!("CARGO_BIN_EXE_t00_sequential_vs_threads"), 0.05);
+    let scale = 0.1; // each 2 s task waits 0.2 s
+    let out = run(env!("CARGO_BIN_EXE_t00_sequential_vs_threads"), scale);
     let s = &out.stdout;
     let seq = seconds_on_line(s, "Sequential: Time taken");
     let thr = seconds_on_line(s, "Threaded: Time taken");
     assert!(
-        seq >= 2.0 * 2.0 * 0.05 * 0.95,
+        seq >= 2.0 * 2.0 * scale * 0.95,
         "sequential is two waits\n{s}"
     );
     assert!(
@@ -290,51 +291,95 @@ fn t13_all_threads_see_one_counter() {
     assert!(s.contains("strong count back to 1"), "{s}");
 }
 
+/// The 1-minute load average, if the OS reports one.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 #[test]
-fn t14_cpu_threads_speed_up_without_a_gil() {
+fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
     let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    // The machine is shared: allow three attempts; one clear speedup proves the threads ran in
-    // parallel (a GIL would make every attempt ≈ 1.0).
-    let mut seen = Vec::new();
+    // Up to three attempts: the machine is shared, and one clear result is enough.
+    let mut speedups = Vec::new();
+    let mut sightings = Vec::new();
+    let mut busiest = 0.0_f64;
     for _ in 0..3 {
+        busiest = busiest.max(load_average().unwrap_or(0.0));
         let out = run(env!("CARGO_BIN_EXE_t14_thread_cpu_demo"), 1.0);
         let s = &out.stdout;
         assert!(s.contains(&format!("on {cores} cores")), "{s}");
         let speedup = float_after(s, "Speedup:");
+        let ratio = seconds_on_line(s, "Sequential") / seconds_on_line(s, "Threaded");
         assert!(
-            (speedup - seconds_on_line(s, "Sequential") / seconds_on_line(s, "Threaded")).abs()
-                < 0.05,
+            (speedup - ratio).abs() < 0.05,
             "the printed speedup is sequential / threaded\n{s}"
         );
         if cores < 2 {
-            return; // nothing to speed up on one core
+            return; // one core: nothing can run at the same time
         }
-        seen.push(speedup);
-        if speedup >= 1.3 {
+        speedups.push(speedup);
+        sightings.extend(numbers_after(s, "computing at once:"));
+        busiest = busiest.max(load_average().unwrap_or(0.0));
+        if speedup >= 1.3 && sightings.iter().any(|&n| n > 0) {
             return;
         }
     }
-    panic!("no speedup ≥ 1.3 on {cores} cores in 3 runs: {seen:?}");
+    // No GIL means the threads were on two cores at the same instant, at least sometimes.
+    assert!(
+        sightings.iter().any(|&n| n > 0),
+        "the two threads never computed at the same instant: {sightings:?}"
+    );
+    // A wall-clock speedup also needs idle cores. With every core busy (load average above the
+    // core count), the OS shares out time per program, not per thread, so the speedup is not
+    // checked then; otherwise it must show.
+    #[allow(clippy::cast_precision_loss)]
+    let saturated = busiest >= cores as f64;
+    assert!(
+        saturated,
+        "no speedup ≥ 1.3 on {cores} cores in 3 runs ({speedups:?}) though the load was only {busiest}"
+    );
+    eprintln!(
+        "note: speedups {speedups:?} not checked: load average {busiest} ≥ {cores} cores; \
+         simultaneous progress seen {sightings:?}"
+    );
 }
 
 #[test]
 fn t15_simulated_gil_gives_pythons_result() {
     let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
-    let out = run(env!("CARGO_BIN_EXE_t15_simulated_gil"), 0.1);
+    let out = run(env!("CARGO_BIN_EXE_t15_simulated_gil"), 0.5);
     let s = &out.stdout;
-    // With the GIL, two threads are no faster than one (a real speedup would be ≈ 0.5).
+    // With the GIL, never two threads computing at the same instant...
+    let with_gil = numbers_after(s, "with GIL");
+    assert_eq!(with_gil, [0], "{s}");
+    // ... so two threads take about as long as one (on idle cores no GIL would give ≈ 0.5).
+    // Wall-clock ratios need idle cores: on a saturated machine they are noise (see t14).
     let gil = float_after(s, "GIL: 2 threads / 1 thread =");
-    assert!(
-        gil >= 0.8,
-        "the GIL should serialise the threads: {gil}\n{s}"
-    );
-    // Releasing it around the sleeps lets the two 1 s waits overlap.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    #[allow(clippy::cast_precision_loss)]
+    if load_average().is_some_and(|l| l < cores as f64 - 0.5) {
+        assert!(
+            gil >= 0.7,
+            "the GIL should serialise the threads: {gil}\n{s}"
+        );
+    }
+    // Releasing it around the sleeps lets the two 1 s waits overlap; holding it does not.
     let released = seconds_on_line(s, "GIL released while sleeping");
     let held = seconds_on_line(s, "GIL held while sleeping");
     assert!(
-        released <= 0.7 * held,
+        released <= 0.8 * held,
         "released {released} s, held {held} s\n{s}"
+    );
+    assert_eq!(
+        numbers_after(s, "sleeps at the same moment:"),
+        [2, 1],
+        "{s}"
     );
 }
 

@@ -1,33 +1,55 @@
-//! No GIL: two threads doing CPU work really run in parallel, about 2× faster on 2 cores.
+//! No GIL: two threads doing CPU work really run at the same time, ≈ 2× faster on 2 idle cores.
 //!
 //! Ports 001 `thread_cpu_demo.py` and GIL "Threads With CPU-Bound Work". The seed counts to
 //! 10 000 000 in each of two threads and finds them no faster than one thread, because `CPython`'s
 //! GIL lets only one thread run Python code at a time. Rust has no GIL: each thread is an OS
-//! thread and runs on its own core. The program times the two counts back to back, then in two
-//! threads, then with `rayon::join` (the same fork of two tasks onto rayon's thread pool), and
-//! prints the speedup next to the number of cores. Each measurement is the best of 3 rounds, so
-//! a moment of competition from other programs does not decide the result. `black_box` keeps the
-//! optimiser from replacing the loop by its answer. (t15 puts a GIL back to show Python's result.)
+//! thread and the OS runs them on different cores at once. The program times the two counts back
+//! to back, then in two threads, then with `rayon::join` (the same fork of two tasks onto rayon's
+//! thread pool), and prints the speedup next to the number of cores. Each time is the best of
+//! 3 rounds. `black_box` keeps the optimiser from replacing the loop by its answer.
 //!
-//! Run: `cargo run --release --bin t14_thread_cpu_demo` (or without `--release`: slower, same ratio)
+//! A speedup needs *idle* cores. On a busy machine the OS may give this program one core's worth
+//! of time however many threads it runs, and the speedup shrinks toward 1. So the threads also
+//! carry a `SimultaneityProbe` (see the lib): it counts the moments one thread saw the other make
+//! progress while it was itself running, which is only possible if both were on a core at the
+//! same instant. Under a GIL that count is 0 (t15 shows it); here it is large.
 //!
-//! Expected output (2 cores, debug build; speedup ≈ the number of free cores, up to 2):
+//! Run: `cargo run --bin t14_thread_cpu_demo` (with `--release` it counts 20× further)
+//!
+//! Expected output (2 idle cores, debug build):
 //! ```text
-//! Sequential (2 x 10000000): Time taken: 0.090 s
-//! Threaded (2 threads): Time taken: 0.046 s
-//! rayon::join: Time taken: 0.046 s
-//! Speedup: 1.96x with 2 threads on 2 cores
+//! Sequential (2 x 10000000): Time taken: 0.145 s
+//! Threaded (2 threads): Time taken: 0.073 s
+//! rayon::join: Time taken: 0.072 s
+//! Speedup: 2.00x with 2 threads on 2 cores
+//! Moments both threads were computing at once: 9713 (a GIL, or one core, gives 0)
 //! ```
 
 use std::hint::black_box;
 use std::thread;
 use std::time::Duration;
+use threading_examples::SimultaneityProbe;
 use utilities::{Stopwatch, print_time_taken};
 
-fn count_to(n: u64) -> u64 {
+/// The seed's count, 10 000 000, takes about 0.07 s in a debug build. An optimised build does it
+/// in about 3 ms, too short to see anything: a new thread needs longer than that to get a core
+/// on a busy machine. So the release build counts 20 times further.
+const COUNT: u64 = if cfg!(debug_assertions) {
+    10_000_000
+} else {
+    200_000_000
+};
+const SLICE: u64 = 1_000; // the probe ticks after every slice
+
+/// The seed's `cpu_task`: count to `COUNT`, as worker `me` of `probe`.
+fn count(probe: &SimultaneityProbe, me: usize) -> u64 {
+    let mut cursor = probe.cursor(me);
     let mut count = 0_u64;
-    for _ in 0..n {
-        count = black_box(count + 1);
+    for _ in 0..COUNT / SLICE {
+        for _ in 0..SLICE {
+            count = black_box(count + 1);
+        }
+        probe.tick(&mut cursor);
     }
     count
 }
@@ -46,28 +68,36 @@ fn best_of_3(f: impl Fn()) -> Duration {
 
 fn main() {
     utilities::output::start_clock();
-    let n: u64 = 10_000_000; // the seed's count; about 0.1 s per count in a debug build
     let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
 
     let sequential = best_of_3(|| {
-        assert_eq!(count_to(n) + count_to(n), 2 * n);
+        let probe = SimultaneityProbe::new(1);
+        assert_eq!(count(&probe, 0) + count(&probe, 0), 2 * COUNT);
     });
-    print_time_taken(&format!("Sequential (2 x {n})"), sequential);
+    print_time_taken(&format!("Sequential (2 x {COUNT})"), sequential);
 
+    let probe = SimultaneityProbe::new(2);
     let threaded = best_of_3(|| {
-        let a = thread::spawn(move || count_to(n));
-        let b = thread::spawn(move || count_to(n));
-        let total = a.join().expect("thread a panicked") + b.join().expect("thread b panicked");
-        assert_eq!(total, 2 * n);
+        let total: u64 = thread::scope(|s| {
+            let a = s.spawn(|| count(&probe, 0));
+            let b = s.spawn(|| count(&probe, 1));
+            a.join().expect("thread a panicked") + b.join().expect("thread b panicked")
+        });
+        assert_eq!(total, 2 * COUNT);
     });
     print_time_taken("Threaded (2 threads)", threaded);
 
     let rayon = best_of_3(|| {
-        let (a, b) = rayon::join(|| count_to(n), || count_to(n));
-        assert_eq!(a + b, 2 * n);
+        let probe = SimultaneityProbe::new(2);
+        let (a, b) = rayon::join(|| count(&probe, 0), || count(&probe, 1));
+        assert_eq!(a + b, 2 * COUNT);
     });
     print_time_taken("rayon::join", rayon);
 
     let speedup = sequential.as_secs_f64() / threaded.as_secs_f64();
     println!("Speedup: {speedup:.2}x with 2 threads on {cores} cores");
+    println!(
+        "Moments both threads were computing at once: {} (a GIL, or one core, gives 0)",
+        probe.sightings()
+    );
 }
