@@ -2,7 +2,7 @@
 001 "When to Use Process Pools"): a Pool.map over payloads of growing size, each pickled and
 copied to a worker, against the same work done in one process.
 
-python3 serialization.py --tasks 8 --sizes 1024,1048576 --work 200000 --workers 2
+python3 serialization.py --tasks 8 --sizes 1024,1048576 --works 20000,1000000 --workers 2
 The payload bytes are the same as the Rust program's, so the checksums match.
 """
 import argparse
@@ -25,7 +25,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=8)
     ap.add_argument("--sizes", default="1024,65536,1048576")
-    ap.add_argument("--work", type=int, default=200_000)
+    ap.add_argument("--works", default="20000,1000000")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
@@ -33,7 +33,9 @@ if __name__ == "__main__":
     modes = {}
     with Pool(a.workers) as pool:
         for size in (int(s) for s in a.sizes.split(",")):
-            jobs = [(payload(t, size), a.work) for t in range(a.tasks)]
-            modes[f"sequential@{size}"] = measure(lambda: sum(map(job, jobs)), a.warmup, a.runs)
-            modes[f"processes@{size}"] = measure(lambda: sum(pool.map(job, jobs, chunksize=1)), a.warmup, a.runs)
+            for work in (int(w) for w in a.works.split(",")):
+                jobs = [(payload(t, size), work) for t in range(a.tasks)]
+                key = f"{size}@{work}"
+                modes[f"sequential@{key}"] = measure(lambda: sum(map(job, jobs)), a.warmup, a.runs)
+                modes[f"processes@{key}"] = measure(lambda: sum(pool.map(job, jobs, chunksize=1)), a.warmup, a.runs)
     emit(modes)

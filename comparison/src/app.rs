@@ -43,12 +43,14 @@ impl Part {
     pub const ALL: [Part; 8] = [
         Part::Python,
         Part::Cpu,
+        // Spawn and memory run early, while this process is still small: fork copies the
+        // parent's page tables, so its cost grows with what earlier parts allocated.
+        Part::Spawn,
+        Part::Memory,
         Part::Io,
         Part::Sweep,
         Part::Sync,
         Part::Serialization,
-        Part::Spawn,
-        Part::Memory,
     ];
 
     /// The `--only` name.
@@ -167,10 +169,14 @@ pub struct Config {
     pub ser_tasks: usize,
     /// Serialisation: payload sizes.
     pub ser_sizes: Vec<usize>,
-    /// Serialisation: CPU iterations per job.
+    /// Serialisation: CPU iterations per job (heavy work).
     pub ser_work: u64,
-    /// Serialisation: CPU iterations per job for Python.
+    /// Serialisation: CPU iterations per job (light work).
+    pub ser_work_light: u64,
+    /// Serialisation: CPU iterations per job for Python (heavy work).
     pub py_ser_work: u64,
+    /// Serialisation: CPU iterations per job for Python (light work).
+    pub py_ser_work_light: u64,
     /// Threads vs processes: numbers per worker (the seed's 10 000 000).
     pub tvp_n: u64,
 }
@@ -212,8 +218,10 @@ impl Config {
                 mem_procs: 2,
                 ser_tasks: 4,
                 ser_sizes: vec![1 << 10, 256 << 10],
-                ser_work: 100_000,
+                ser_work: 200_000,
+                ser_work_light: 10_000,
                 py_ser_work: 5_000,
+                py_ser_work_light: 500,
                 tvp_n: 1_000_000,
             }
         } else {
@@ -222,9 +230,9 @@ impl Config {
                 runs: 5,
                 warmup: 1,
                 cores,
-                cpu_n: 2_500_000_000,
+                cpu_n: 5_000_000_000,
                 cpu_chunks: 16,
-                py_cpu_n: 30_000_000,
+                py_cpu_n: 20_000_000,
                 io_tasks: 100,
                 io_latency: ms(50.0),
                 io_workers: 16,
@@ -247,8 +255,10 @@ impl Config {
                 mem_procs: 8,
                 ser_tasks: 8,
                 ser_sizes: vec![1 << 10, 64 << 10, 1 << 20, 4 << 20, 12 << 20],
-                ser_work: 50_000_000,
-                py_ser_work: 1_500_000,
+                ser_work: 100_000_000,
+                ser_work_light: 5_000_000,
+                py_ser_work: 1_000_000,
+                py_ser_work_light: 50_000,
                 tvp_n: 10_000_000,
             }
         };
@@ -555,9 +565,9 @@ impl Bench {
             "--workers".into(),
             cfg.cores.to_string(),
             "--runs".into(),
-            cfg.runs.min(2).to_string(),
+            cfg.runs.min(3).to_string(),
             "--warmup".into(),
-            "0".into(),
+            cfg.warmup.min(1).to_string(),
         ]
         .to_vec();
         if let Some(v) = self.py("cpu_bound.py", &args) {
@@ -1059,86 +1069,98 @@ impl Bench {
         let mut s = Section {
             id: "serialization".into(),
             title: format!(
-                "Serialisation: {} jobs × payload + {} iterations of work each",
-                cfg.ser_tasks, cfg.ser_work
+                "Serialisation: {} jobs × payload, light ({}) or heavy ({}) work per job",
+                cfg.ser_tasks, cfg.ser_work_light, cfg.ser_work
             ),
             ..Section::default()
         };
         s.param("tasks", cfg.ser_tasks);
-        s.param("work_per_task", cfg.ser_work);
+        s.param("work_light", cfg.ser_work_light);
+        s.param("work_heavy", cfg.ser_work);
         s.param("sizes", cfg.ser_sizes.clone());
+        let sizes: Vec<usize> = cfg
+            .ser_sizes
+            .iter()
+            .copied()
+            .filter(|&b| b <= crate::procpool::MAX_JOB_BYTES)
+            .collect();
         let mut pool = self.take_pool()?;
         let rayon = rayon::ThreadPoolBuilder::new()
             .num_threads(cfg.cores)
             .build()?;
         let mut table = utilities::Table::new([
             "payload",
+            "work",
             "mode",
             "median (s)",
             "min (s)",
             "vs sequential",
-            "piped per run",
+            "sent per run",
         ]);
-        let mut series: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
+        let mut series: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
         let mut agree = true;
-        let mut pool_speedups: Vec<(usize, f64)> = Vec::new();
+        let mut pool_speedups: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
+        let works = [("light", cfg.ser_work_light), ("heavy", cfg.ser_work)];
         let result = (|| -> Result<()> {
-            for &size in &cfg.ser_sizes {
-                if size > crate::procpool::MAX_JOB_BYTES {
-                    s.notes.push(format!(
-                        "{} skipped: above the pool's frame limit",
-                        size_label(size)
-                    ));
-                    continue;
-                }
+            for &size in &sizes {
                 let data = serialization::payloads(cfg.ser_tasks, size);
-                let copied = serialization::bytes_per_run(&data, cfg.ser_work)?;
                 let shared = serialization::SharedPayloads::new(&data)?;
-                let want = serialization::sequential(&data, cfg.ser_work);
                 let label = size_label(size);
-                let mut seq_t = f64::NAN;
-                for (key, mode) in [
-                    ("sequential", "sequential"),
-                    ("threads", "rayon threads (borrow)"),
-                    ("process_pool", "process pool (copy)"),
-                    ("shared_memory", "process pool + shared memory"),
-                ] {
-                    let m =
-                        self.measure(&format!("serialization {key} {label}"), || match key {
-                            "sequential" => Ok(serialization::sequential(&data, cfg.ser_work)),
-                            "threads" => Ok(serialization::threads(&rayon, &data, cfg.ser_work)),
-                            "process_pool" => {
-                                serialization::process_pool(&mut pool, &data, cfg.ser_work)
-                            }
-                            _ => serialization::shared_memory(&mut pool, &shared, cfg.ser_work),
-                        })?;
-                    let piped = match key {
-                        "process_pool" => copied.0,
-                        "shared_memory" => copied.1,
-                        _ => 0,
-                    };
-                    agree &= m.checksum == want;
-                    let t = m.timing.median();
-                    if key == "sequential" {
-                        seq_t = t;
+                for (regime, work) in works {
+                    let copied = serialization::bytes_per_run(&data, work)?;
+                    let want = serialization::sequential(&data, work);
+                    let mut seq_t = f64::NAN;
+                    for (key, mode) in [
+                        ("sequential", "sequential"),
+                        ("threads", "rayon threads (borrow)"),
+                        ("process_pool", "process pool (copy)"),
+                        ("shared_memory", "process pool + shared memory"),
+                    ] {
+                        let m = self.measure_few(
+                            &format!("serialization {key} {label} {regime}"),
+                            || match key {
+                                "sequential" => Ok(serialization::sequential(&data, work)),
+                                "threads" => Ok(serialization::threads(&rayon, &data, work)),
+                                "process_pool" => {
+                                    serialization::process_pool(&mut pool, &data, work)
+                                }
+                                _ => serialization::shared_memory(&mut pool, &shared, work),
+                            },
+                        )?;
+                        let sent = match key {
+                            "process_pool" => copied.0,
+                            "shared_memory" => copied.1,
+                            _ => 0,
+                        };
+                        agree &= m.checksum == want;
+                        let t = m.timing.median();
+                        if key == "sequential" {
+                            seq_t = t;
+                        } else {
+                            series
+                                .entry(format!("{mode}, {regime} work"))
+                                .or_default()
+                                .push([size as f64, stats::speedup(seq_t, t)]);
+                        }
+                        let sp = stats::speedup(seq_t, t);
+                        if key == "process_pool" {
+                            pool_speedups.entry(regime).or_default().push((size, sp));
+                        }
+                        table.row([
+                            label.clone(),
+                            regime.to_owned(),
+                            mode.to_owned(),
+                            s3(t),
+                            s3(m.timing.min()),
+                            format!("{sp:.2}x"),
+                            size_label(sent),
+                        ]);
+                        let mut row =
+                            Row::timed(&format!("{key}_{regime}_{size}"), mode, label.clone(), &m);
+                        row.speedup = Some(sp);
+                        row.note = format!("{regime} work; {sent} bytes sent to workers per run");
+                        s.rows.push(row);
                     }
-                    let sp = stats::speedup(seq_t, t);
-                    if key == "process_pool" {
-                        pool_speedups.push((size, sp));
-                    }
-                    table.row([
-                        label.clone(),
-                        mode.to_owned(),
-                        s3(t),
-                        s3(m.timing.min()),
-                        format!("{sp:.2}x"),
-                        size_label(piped),
-                    ]);
-                    series.entry(mode).or_default().push([size as f64, t]);
-                    let mut row = Row::timed(&format!("{key}_{size}"), mode, label.clone(), &m);
-                    row.speedup = Some(sp);
-                    row.note = format!("{piped} bytes through pipes per run");
-                    s.rows.push(row);
                 }
             }
             Ok(())
@@ -1147,19 +1169,14 @@ impl Bench {
         result?;
         s.checksums_agree = agree;
         s.table = table.to_string();
-        let size_list: Vec<String> = cfg
-            .ser_sizes
-            .iter()
-            .filter(|&&b| b <= crate::procpool::MAX_JOB_BYTES)
-            .map(ToString::to_string)
-            .collect();
+        let size_list: Vec<String> = sizes.iter().map(ToString::to_string).collect();
         let args: Vec<String> = vec![
             "--tasks".into(),
             cfg.ser_tasks.to_string(),
             "--sizes".into(),
             size_list.join(","),
-            "--work".into(),
-            cfg.py_ser_work.to_string(),
+            "--works".into(),
+            format!("{},{}", cfg.py_ser_work_light, cfg.py_ser_work),
             "--workers".into(),
             cfg.cores.to_string(),
             "--runs".into(),
@@ -1170,53 +1187,61 @@ impl Bench {
         if let Some(v) = self.py("serialization.py", &args) {
             let mut t = utilities::Table::new([
                 "payload",
+                "work",
                 "Python sequential (s)",
                 "Python Pool.map (s)",
                 "vs sequential",
             ]);
-            for &size in &cfg.ser_sizes {
+            for &size in &sizes {
                 let data = serialization::payloads(cfg.ser_tasks, size);
-                let want = serialization::sequential(&data, cfg.py_ser_work);
-                let seq = python::mode(&v, &format!("sequential@{size}"));
-                let pool = python::mode(&v, &format!("processes@{size}"));
-                if let (Some((a, ca)), Some((b, cb))) = (seq, pool) {
-                    if ca != Some(want) || cb != Some(want) {
-                        bail!("Python serialization checksum mismatch at {size} bytes");
+                for (regime, work) in [("light", cfg.py_ser_work_light), ("heavy", cfg.py_ser_work)]
+                {
+                    let want = serialization::sequential(&data, work);
+                    let seq = python::mode(&v, &format!("sequential@{size}@{work}"));
+                    let pooled = python::mode(&v, &format!("processes@{size}@{work}"));
+                    if let (Some((a, ca)), Some((b, cb))) = (seq, pooled) {
+                        if ca != Some(want) || cb != Some(want) {
+                            bail!("Python serialization checksum mismatch at {size} bytes");
+                        }
+                        let sp = stats::speedup(a, b);
+                        t.row([
+                            size_label(size),
+                            regime.to_owned(),
+                            s3(a),
+                            s3(b),
+                            format!("{sp:.2}x"),
+                        ]);
+                        series
+                            .entry(format!("Python Pool.map, {regime} work"))
+                            .or_default()
+                            .push([size as f64, sp]);
                     }
-                    t.row([
-                        size_label(size),
-                        s3(a),
-                        s3(b),
-                        format!("{:.2}x", stats::speedup(a, b)),
-                    ]);
-                    series
-                        .entry("Python Pool.map")
-                        .or_default()
-                        .push([size as f64, b]);
                 }
             }
             s.table.push_str(&format!(
-                "\nPython, same payloads, {} iterations of work per job (Python's loop is slower):\n{t}",
-                cfg.py_ser_work
+                "\nPython, same payloads (pickled bytes), light = {} and heavy = {} loop iterations per job:\n{t}",
+                cfg.py_ser_work_light, cfg.py_ser_work
             ));
         }
-        s.notes
-            .insert(0, serialization::crossover_note(&pool_speedups));
+        for (regime, speedups) in &pool_speedups {
+            s.notes.push(format!(
+                "{regime} work: {}",
+                serialization::crossover_note(speedups)
+            ));
+        }
         s.notes.push(
-            "shared memory sends only (offset, length): the data is written once into a /dev/shm file that workers map".into(),
+            "shared memory sends only (offset, length): the data is written once into a /dev/shm file that workers map"
+                .into(),
         );
         s.sweeps.push(Sweep {
             id: "serialization".into(),
-            title: "Process pool: time vs payload size per job".into(),
+            title: "Speedup over sequential vs payload size per job (1.0 = break-even)".into(),
             x_label: "payload bytes per job (log scale)".into(),
-            y_label: "seconds".into(),
+            y_label: "speedup over sequential".into(),
             log_x: true,
             series: series
                 .into_iter()
-                .map(|(name, points)| SeriesOut {
-                    name: name.to_owned(),
-                    points,
-                })
+                .map(|(name, points)| SeriesOut { name, points })
                 .collect(),
         });
         self.push(s);
@@ -1472,7 +1497,11 @@ impl Bench {
             ..Section::default()
         };
         s.param("n", n);
-        let m = self.measure("tvp sequential", || {
+        // Rust's side takes milliseconds, so it gets more runs than the other parts: a median of
+        // many short runs is steadier on a busy machine.
+        let (warm, runs) = (self.cfg.warmup.max(2), (self.cfg.runs * 4).max(3));
+        self.progress.step("threads vs processes");
+        let m = measure(warm, runs, || {
             Ok(cpu::sum_range(0, n).wrapping_add(cpu::sum_range(0, n)))
         })?;
         s.rows.push(Row::timed(
@@ -1482,10 +1511,10 @@ impl Bench {
             &m,
         ));
         let two = [(0, n), (0, n)];
-        let m = self.measure("tvp threads", || cpu::threads(&two))?;
+        let m = measure(warm, runs, || cpu::threads(&two))?;
         s.rows
             .push(Row::timed("threads", "2 threads", "2 threads", &m));
-        let m = self.measure("tvp processes", || {
+        let m = measure(warm, runs, || {
             // Like the seed: the processes are started inside the timed block.
             let mut pool = ProcessPool::new(2)?;
             let sum = cpu::process_pool(&mut pool, &two)?;
@@ -1642,8 +1671,16 @@ impl Bench {
                 t("local")
             ));
         }
-        if let Some(n) = sec("serialization").and_then(|s| s.notes.first()) {
-            parts.push(format!("Process pools and data: {n}."));
+        if let Some(s) = sec("serialization") {
+            let notes: Vec<&str> = s
+                .notes
+                .iter()
+                .filter(|n| n.contains(" work: "))
+                .map(String::as_str)
+                .collect();
+            if !notes.is_empty() {
+                parts.push(format!("Process pools and data: {}.", notes.join("; ")));
+            }
         }
         let missed: Vec<String> = self
             .sections

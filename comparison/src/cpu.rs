@@ -17,6 +17,10 @@ use crate::procpool::ProcessPool;
 use crate::worker::Job;
 
 /// Sum of `lo..hi`, one addition per number (wrapping, like a fixed-width counter).
+///
+/// `inline(never)`: every mode (sequential, threads, pools, workers) then runs the very same
+/// machine code; inlined copies could be unrolled differently and compare different loops.
+#[inline(never)]
 pub fn sum_range(lo: u64, hi: u64) -> u64 {
     let mut total = 0u64;
     for i in lo..hi {

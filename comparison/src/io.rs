@@ -238,18 +238,26 @@ pub fn tokio_tasks(
     kind: &IoKind,
     n: u64,
 ) -> Result<u64> {
-    rt.block_on(async {
-        let mut set = tokio::task::JoinSet::new();
-        for id in 0..n {
-            let kind = kind.clone();
-            let client = client.clone();
-            set.spawn(async move {
-                match kind {
-                    IoKind::Sleep(d) => {
+    let (kind, client) = (kind.clone(), client.clone());
+    // The spawning loop itself runs as a task on a runtime worker: spawns from inside the
+    // runtime go to that worker's local queue, which is cheaper than injecting every task from
+    // the outside thread that called `block_on`. Plain `JoinHandle`s (no `JoinSet`, whose
+    // bookkeeping takes a lock per task) keep the per-task cost to one allocation and a timer.
+    rt.block_on(rt.spawn(async move {
+        let mut handles = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+        match kind {
+            IoKind::Sleep(d) => {
+                for id in 0..n {
+                    handles.push(tokio::spawn(async move {
                         tokio::time::sleep(d).await;
-                        Ok(id)
-                    }
-                    IoKind::Http { addr, latency } => {
+                        Ok::<u64, anyhow::Error>(id)
+                    }));
+                }
+            }
+            IoKind::Http { addr, latency } => {
+                for id in 0..n {
+                    let client = client.clone();
+                    handles.push(tokio::spawn(async move {
                         let url = format!("http://{addr}{}", IoKind::path(latency, id));
                         let body = client
                             .get(url)
@@ -258,17 +266,17 @@ pub fn tokio_tasks(
                             .error_for_status()?
                             .text()
                             .await?;
-                        body.trim().parse::<u64>().map_err(anyhow::Error::from)
-                    }
+                        Ok(body.trim().parse::<u64>()?)
+                    }));
                 }
-            });
+            }
         }
         let mut acc = 0u64;
-        while let Some(r) = set.join_next().await {
-            acc = acc.wrapping_add(r??);
+        for h in handles {
+            acc = acc.wrapping_add(h.await??);
         }
-        Ok(acc)
-    })
+        Ok::<u64, anyhow::Error>(acc)
+    }))?
 }
 
 #[cfg(test)]
