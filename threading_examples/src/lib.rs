@@ -40,7 +40,6 @@ use std::sync::{
     Condvar, Mutex, MutexGuard,
     atomic::{AtomicUsize, Ordering},
 };
-#[cfg(not(loom))]
 use std::time::{Duration, Instant};
 
 /// Locks `m`, ignoring poisoning: every value guarded here (a flag, a count) is valid after any
@@ -230,8 +229,8 @@ impl Drop for Inside<'_> {
 /// this worker's previous tick, and that tick was less than [`SimultaneityProbe::GAP`] ago (so
 /// this worker was running all along, not paused by the OS while another took its core), then
 /// another thread made progress *while this one was running*: a sighting. With a global lock
-/// held while computing, or on one core, there are no sightings.
-#[cfg(not(loom))]
+/// held while computing, or on one core, there are no sightings. (It uses std's atomics even
+/// under `--cfg loom`: it measures real threads and is not model-checked.)
 #[derive(Debug)]
 pub struct SimultaneityProbe {
     progress: Vec<std::sync::atomic::AtomicU64>,
@@ -239,7 +238,6 @@ pub struct SimultaneityProbe {
 }
 
 /// One worker's memory between its ticks (see [`SimultaneityProbe::cursor`]).
-#[cfg(not(loom))]
 #[derive(Debug)]
 pub struct ProbeCursor {
     me: usize,
@@ -249,7 +247,6 @@ pub struct ProbeCursor {
     others: u64,
 }
 
-#[cfg(not(loom))]
 impl SimultaneityProbe {
     /// Two ticks closer than this mean the worker was not paused in between. An OS time slice
     /// is about a millisecond or more, so a pause is much longer than this.
