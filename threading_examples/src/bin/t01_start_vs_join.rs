@@ -55,7 +55,12 @@ fn main() {
 
     // What Python cannot tell you from `join()`: whether the thread died of an exception.
     let crashed = thread::spawn(|| -> u32 { panic!("boom") });
-    match crashed.join() {
+    let result = crashed.join();
+    assert!(
+        result.is_err(),
+        "the worker panicked, so join() must say so"
+    );
+    match result {
         Ok(value) => say!("join() returned Ok({value})"),
         Err(payload) => {
             // The payload is the panic's argument: a `&str` or a `String`.

@@ -52,8 +52,10 @@ fn main() {
     .join()
     .expect("unnamed thread panicked");
 
+    let main_name = thread::current().name().map(str::to_owned);
     say!(
         "Main thread's name: {}",
-        thread::current().name().unwrap_or("<unnamed>")
+        main_name.as_deref().unwrap_or("<unnamed>")
     );
+    assert_eq!(main_name.as_deref(), Some("main"));
 }

@@ -64,10 +64,9 @@ fn main() {
         .expect("cannot spawn");
 
     sleep_secs(1.2);
-    say!(
-        "Background thread still running: is_finished() = {}",
-        background.is_finished()
-    );
+    let finished = background.is_finished();
+    say!("Background thread still running: is_finished() = {finished}");
+    assert!(!finished, "an infinite loop never finishes by itself");
     say!("Main ends now. The program exits even though the background loop is infinite.");
     // Dropping a JoinHandle detaches the thread; returning from main then ends the process.
 }

@@ -44,7 +44,12 @@ fn main() {
             t.join().expect("an io_task panicked");
         }
     });
-    print_time_taken("5 threads x one wait", sw.elapsed());
+    let took = sw.elapsed();
+    print_time_taken("5 threads x one wait", took);
+    assert!(
+        took < 5 * secs(2.0),
+        "the waits overlapped, so less than five waits in a row"
+    );
     println!("Most waits at the same moment: {}", timeline.max_overlap());
     print!("{}", timeline.render(40));
 }
