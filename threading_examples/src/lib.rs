@@ -7,6 +7,7 @@
 //! | [`Semaphore`] (+ RAII [`Permit`]) | `threading.Semaphore` / `with sem:` | `Mutex<usize>` + `Condvar` |
 //! | [`HighWater`] | (course helper) | two atomics: how many are inside now, and the most ever seen |
 //! | [`SimultaneityProbe`] | (course helper) | proof that threads computed at the same instant: what a GIL forbids |
+//! | [`pin_to_core`] | (course helper) | `sched_setaffinity` |
 //! | [`spawn_named`], [`spawn_scoped_named`] | `Thread(target=f, name="x").start()` | `thread::Builder::name` |
 //!
 //! ```
@@ -302,6 +303,16 @@ impl SimultaneityProbe {
     }
 }
 
+/// Pins the calling thread to core `core % cores` (Linux `sched_setaffinity`), so that two
+/// threads pinned to different cores cannot be stacked on one core by a busy OS. Returns whether
+/// the OS accepted it (it may refuse, e.g. when a container allows fewer cores).
+pub fn pin_to_core(core: usize) -> bool {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut set = nix::sched::CpuSet::new();
+    set.set(core % cores).is_ok()
+        && nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set).is_ok()
+}
+
 /// Starts a thread called `name` (Python: `Thread(target=f, name=name).start()`).
 ///
 /// # Panics
@@ -462,6 +473,15 @@ mod tests {
             }
         });
         assert_eq!(probe.sightings(), 0);
+    }
+
+    #[test]
+    fn threads_can_be_pinned() {
+        assert!(thread::spawn(|| pin_to_core(0)).join().unwrap());
+        assert!(
+            thread::spawn(|| pin_to_core(1)).join().unwrap(),
+            "wraps around on one core"
+        );
     }
 
     #[test]

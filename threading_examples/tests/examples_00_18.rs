@@ -335,17 +335,18 @@ fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
         sightings.iter().any(|&n| n > 0),
         "the two threads never computed at the same instant: {sightings:?}"
     );
-    // A wall-clock speedup also needs idle cores. With every core busy (load average above the
-    // core count), the OS shares out time per program, not per thread, so the speedup is not
-    // checked then; otherwise it must show.
+    // A wall-clock speedup also needs idle cores. When other programs keep the cores busy, the
+    // OS shares time out per program (per session), not per thread, so two threads get no more
+    // than one did. The speedup is therefore checked only when the load average (other work)
+    // left at least 1.3 cores free for the whole test.
     #[allow(clippy::cast_precision_loss)]
-    let saturated = busiest >= cores as f64;
+    let busy = busiest > cores as f64 - 1.3;
     assert!(
-        saturated,
+        busy,
         "no speedup ≥ 1.3 on {cores} cores in 3 runs ({speedups:?}) though the load was only {busiest}"
     );
     eprintln!(
-        "note: speedups {speedups:?} not checked: load average {busiest} ≥ {cores} cores; \
+        "note: speedups {speedups:?} not checked: load average {busiest} on {cores} cores; \
          simultaneous progress seen {sightings:?}"
     );
 }
