@@ -1,5 +1,6 @@
-//! Race condition: Python's unsynchronised `counter += 1` does not compile in Rust; a real lost
-//! update needs a separate atomic load and store, and `fetch_add` fixes it.
+//! Race condition: Python's `counter += 1` from two threads does not compile; a load + store race does.
+//!
+//! A real lost update in safe Rust needs a separate atomic load and store; `fetch_add` fixes it.
 //!
 //! Ports 001 Module 4A "6) Race condition example", GIL "Race Conditions (Conceptual)", Sync
 //! "The Core Problem" / "Why the GIL Does Not Solve This Problem" and Thread-safe "Example of

@@ -1,5 +1,7 @@
-//! Deadlock: two threads take two locks in opposite order and wait for each other forever —
-//! here a detector notices, says who waits for what, and the same-order fix completes.
+//! Deadlock: two locks taken in opposite order; a detector reports who waits for what, then the fix.
+//!
+//! Two threads wait for each other forever; here a detector notices and says who waits for what,
+//! and the same-order fix completes.
 //!
 //! Ports 001 Module 4A "8) Avoiding deadlocks" and Thread-safe "What Is a Deadlock?", "Simple
 //! Deadlock Example" (`task_one` / `task_two`), "Why Deadlocks Are Dangerous", "Rule #1: Lock

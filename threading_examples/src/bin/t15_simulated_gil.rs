@@ -1,5 +1,6 @@
-//! A simulated GIL: one global lock held while computing makes 2 threads no faster than 1 —
-//! Python's result, on purpose — while releasing it around sleeps still lets I/O overlap.
+//! A simulated GIL: one global lock makes 2 CPU threads no faster than 1, yet I/O still overlaps.
+//!
+//! Python's result, on purpose: the lock is held while computing and released around sleeps.
 //!
 //! Ports 001 GIL "Where the GIL Fits In", 002 "The Global Interpreter Lock (GIL)", 003 "What is
 //! GIL?" and 004 "Use threads for blocking I/O". `CPython`'s interpreter holds one lock, the GIL,
