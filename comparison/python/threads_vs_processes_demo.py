@@ -57,18 +57,21 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=N)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="run each mode R times, report the median")
     a = ap.parse_args()
     N = a.n  # forked children inherit the global
-    seq = run_sequential()
-    thr = run_threads()
-    pro = run_processes()
+    seq, thr, pro = [], [], []
+    for _ in range(max(1, a.repeat)):
+        seq.append(run_sequential())
+        thr.append(run_threads())
+        pro.append(run_processes())
     if a.json:
         print(json.dumps({
             "python": platform.python_version(),
             "n": N,
             "modes": {
-                "sequential": {"samples": [seq]},
-                "threads": {"samples": [thr]},
-                "processes": {"samples": [pro]},
+                "sequential": {"samples": seq},
+                "threads": {"samples": thr},
+                "processes": {"samples": pro},
             },
         }))

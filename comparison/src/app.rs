@@ -1279,8 +1279,10 @@ impl Bench {
         s.rows
             .push(per("tokio::spawn + await", "task", cfg.spawn_tasks, &m));
         let m = self.measure("spawn fork", || spawn::fork(cfg.spawn_forks))?;
-        s.rows
-            .push(per("fork + waitpid", "fork", cfg.spawn_forks, &m));
+        let mut row = per("fork + waitpid", "fork", cfg.spawn_forks, &m);
+        // fork copies the parent's page tables: its cost grows with the parent's memory.
+        row.note = format!("parent RSS {} MiB", memory::rss_kib().unwrap_or(0) / 1024);
+        s.rows.push(row);
         let m = self.measure("spawn re-exec", || spawn::reexec(cfg.spawn_execs))?;
         s.rows.push(per(
             "re-exec this binary + wait",
@@ -1528,7 +1530,14 @@ impl Bench {
         for r in &mut s.rows {
             r.against(base, cfg.cores, true);
         }
-        let args: Vec<String> = vec!["--n".into(), n.to_string(), "--json".into()];
+        let repeat = if cfg.quick { 1 } else { 3 };
+        let args: Vec<String> = vec![
+            "--n".into(),
+            n.to_string(),
+            "--json".into(),
+            "--repeat".into(),
+            repeat.to_string(),
+        ];
         if let Some(v) = self.py("threads_vs_processes_demo.py", &args) {
             let py_seq = python::mode(&v, "sequential").map(|m| m.0);
             for key in ["sequential", "threads", "processes"] {

@@ -294,15 +294,7 @@ impl Machine {
             rustc,
             crates: lock_versions(
                 lock,
-                &[
-                    "tokio",
-                    "rayon",
-                    "crossbeam",
-                    "axum",
-                    "reqwest",
-                    "bincode",
-                    "indicatif",
-                ],
+                &["tokio", "rayon", "axum", "reqwest", "bincode", "indicatif"],
             ),
             python,
             load_average: std::fs::read_to_string("/proc/loadavg")
