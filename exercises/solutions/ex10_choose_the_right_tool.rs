@@ -110,7 +110,10 @@ pub fn download_all(urls: &[&str], latency: Duration) -> Vec<usize> {
 
 /// Whether `n` is prime (trial division: deliberately CPU-heavy).
 pub fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 /// How many primes are below `limit`, one core.

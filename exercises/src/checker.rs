@@ -131,7 +131,9 @@ pub fn build_all(subject: Subject, quiet: bool) -> Result<(), String> {
 /// Runs the tests of `ex` against `subject`.
 pub fn run_tests(ex: &Exercise, subject: Subject) -> Outcome {
     let out = match cargo(subject)
-        .args(["--test", ex.name, "--", "--color", "never"])
+        // No arguments after `--`: the `harness = false` test binaries would read them as
+        // test-name filters (and libtest prints no colours into a pipe anyway).
+        .args(["--test", ex.name])
         .stdin(Stdio::null())
         .output()
     {
@@ -156,13 +158,29 @@ pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
     match summary {
         Some((passed, 0)) if success => Outcome::Passed { passed },
         Some((passed, _)) => {
-            let failed = failed_tests(stdout);
+            let mut failed = failed_tests(stdout);
+            let mut first = first_failure(stdout, failed.first());
+            if failed.is_empty() {
+                // A `harness = false` test binary (the process-pool exercises): it prints
+                // `test name ... FAILED` lines, and the panic messages go to stderr.
+                failed = stdout
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
+                    .map(str::to_owned)
+                    .collect();
+                first = first_panic(stderr);
+            }
             Outcome::Failed {
                 passed,
-                first_failure: tidy_paths(&first_failure(stdout, failed.first())),
+                first_failure: tidy_paths(&first),
                 failed,
             }
         }
+        None if !success && stderr.contains("panicked at") => Outcome::Failed {
+            passed: 0,
+            failed: vec!["(the test binary itself)".to_owned()],
+            first_failure: tidy_paths(&first_panic(stderr)),
+        },
         None if stderr.contains("error[E") || stderr.contains("error: could not compile") => {
             Outcome::CompileError {
                 errors: compiler_errors(stderr),
@@ -223,6 +241,19 @@ fn first_failure(stdout: &str, name: Option<&String>) -> String {
         .or_else(|| block.find("\nfailures:\n"))
         .unwrap_or(block.len());
     block[..end].trim_end().to_owned()
+}
+
+/// The first panic message in `stderr`: from its `thread '…' panicked at` line to the next blank
+/// line (or `note:` line).
+fn first_panic(stderr: &str) -> String {
+    let Some(start) = stderr.find("thread '") else {
+        return String::new();
+    };
+    stderr[start..]
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("note:"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The error part of cargo's stderr: from the first `error` line on, without progress lines.
@@ -540,6 +571,26 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
             Outcome::CompileError { errors } => {
                 assert!(errors.starts_with("error[E0308]"));
                 assert_eq!(files_in_errors(&errors)[0].number, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_a_harness_false_binary() {
+        let out = "test a ... ok\ntest b ... FAILED\n\ntest result: FAILED. 1 passed; 1 failed\nfailures: [\"b\"]\n";
+        let err = "thread 'main' panicked at exercises/src/../starters/ex08.rs:3:5:\nnot yet implemented\nnote: run with RUST_BACKTRACE\n";
+        match parse_outcome(false, out, err) {
+            Outcome::Failed {
+                passed,
+                failed,
+                first_failure,
+            } => {
+                assert_eq!((passed, failed), (1, vec!["b".to_owned()]));
+                assert_eq!(
+                    first_failure,
+                    "thread 'main' panicked at exercises/starters/ex08.rs:3:5:\nnot yet implemented"
+                );
             }
             other => panic!("{other:?}"),
         }

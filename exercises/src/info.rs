@@ -148,7 +148,7 @@ pub static EXERCISES: &[Exercise] = &[
         number: 13,
         name: "ex13_hybrid_concurrency",
         title: "async tasks + spawn_blocking + a CPU job in a process pool, in one program",
-        hint: "`tokio::task::spawn_blocking(move || blocking_io(..))` for the blocking call; the \
+        hint: "`tokio::task::spawn_blocking(move || blocking_read(..))` for the blocking call; the \
                CPU job goes to the process pool from inside `spawn_blocking` too (the pool's call \
                blocks until the result is back). Start everything, then `tokio::join!` the handles; \
                the ticker keeps ticking only if nothing blocks the runtime's thread.",
