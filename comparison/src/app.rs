@@ -1137,8 +1137,13 @@ impl Bench {
                         if key == "sequential" {
                             seq_t = t;
                         } else {
+                            let short = match key {
+                                "threads" => "threads",
+                                "process_pool" => "pool (copy)",
+                                _ => "pool (shm)",
+                            };
                             series
-                                .entry(format!("{mode}, {regime} work"))
+                                .entry(format!("{short}, {regime}"))
                                 .or_default()
                                 .push([size as f64, stats::speedup(seq_t, t)]);
                         }
@@ -1212,7 +1217,7 @@ impl Bench {
                             format!("{sp:.2}x"),
                         ]);
                         series
-                            .entry(format!("Python Pool.map, {regime} work"))
+                            .entry(format!("Python pool, {regime}"))
                             .or_default()
                             .push([size as f64, sp]);
                     }
@@ -1588,7 +1593,7 @@ impl Bench {
                 .and_then(Value::as_f64)
                 .unwrap_or(f64::NAN);
             let mut text = format!(
-                "On this {cores}-core machine CPU-bound work ran {:.2}× faster with one thread per task, {:.2}× with a rayon pool and {:.2}× with the process pool than sequentially (the ceiling is {cores}×); tokio's spawn_blocking gave {:.2}×, and doing the same work directly on the runtime gave {:.2}× but held a 5 ms ticker up for {delay:.0} ms, which is why CPU work does not belong on async workers",
+                "On this {cores}-core machine CPU-bound work ran at {:.2}× the sequential speed with one thread per task, {:.2}× with a rayon pool and {:.2}× with the process pool (the ceiling is {cores}×); tokio's spawn_blocking gave {:.2}×, and doing the same work directly on the runtime gave {:.2}× but held a 5 ms ticker up for {delay:.0} ms, which is why CPU work does not belong on async workers",
                 sp("threads"),
                 sp("rayon"),
                 sp("process_pool"),
