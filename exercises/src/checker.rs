@@ -19,9 +19,19 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
 }
 
-/// The checker's own target directory.
+/// Environment variable that overrides [`check_target_dir`].
+pub const TARGET_DIR_VAR: &str = "EXERCISES_TARGET_DIR";
+
+/// The checker's own target directory: `target/exercises-check`, or `$EXERCISES_TARGET_DIR`.
+///
+/// The override lets CI reuse the main `target/` when it runs the checker binary directly
+/// (`cargo build --bin exercises && EXERCISES_TARGET_DIR=target target/debug/exercises verify`):
+/// no outer cargo holds the lock then. Never point it at `target/` under `cargo run`.
 pub fn check_target_dir() -> PathBuf {
-    workspace_root().join("target").join("exercises-check")
+    match std::env::var_os(TARGET_DIR_VAR).filter(|v| !v.is_empty()) {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target").join("exercises-check"),
+    }
 }
 
 /// Which code the tests are compiled against.

@@ -1,5 +1,7 @@
-//! The exercise checker: `cargo run --bin exercises -- list | check NAME | hint NAME |
-//! solution NAME | watch [NAME] | verify`.
+//! The exercise checker: list, check, hint, solution, watch and verify the course's exercises.
+//!
+//! `cargo run --bin exercises -- list | check NAME | hint NAME | solution NAME | watch [NAME] |
+//! verify`.
 //!
 //! The loop: `list` shows where you are; edit `exercises/starters/<name>.rs`; `check <name>` runs
 //! that exercise's tests against your code and prints the first failure plus a hint; repeat until

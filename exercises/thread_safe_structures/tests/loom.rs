@@ -49,6 +49,25 @@ fn close_wakes_a_blocked_consumer() {
     });
 }
 
+/// Two consumers blocked on an empty queue are *both* woken by `close` (a `notify_one` there
+/// would leave one waiting forever: loom reports that as a deadlock).
+#[test]
+fn close_wakes_every_blocked_consumer() {
+    loom::model(|| {
+        let q = Arc::new(BoundedQueue::<u8>::new(1));
+        let consumers: Vec<_> = (0..2)
+            .map(|_| {
+                let q = Arc::clone(&q);
+                thread::spawn(move || q.pop())
+            })
+            .collect();
+        q.close();
+        for c in consumers {
+            assert_eq!(c.join().unwrap(), None);
+        }
+    });
+}
+
 /// A producer blocked on a full queue is woken by `close` and gets its item back.
 #[test]
 fn close_wakes_a_blocked_producer() {
