@@ -124,7 +124,9 @@ pub fn serve_if_manager() {
     if role.name != MANAGER_ROLE {
         return;
     }
-    let code = match serve() {
+    // The parent passes its pid: comparing with getppid() later tells us whether it died.
+    let owner = role.parse_arg::<i32>(0).ok();
+    let code = match serve(owner) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("manager {}: {e}", std::process::id());
@@ -134,9 +136,21 @@ pub fn serve_if_manager() {
     std::process::exit(code);
 }
 
-fn serve() -> io::Result<()> {
+fn serve(owner: Option<i32>) -> io::Result<()> {
     // The parent bound the socket and passed us the listening descriptor: no start-up race.
     let listener = UnixListener::from(inherited_fd(0)?);
+    // If the parent dies without stopping us (SIGKILL, abort), we are re-parented: then nobody
+    // will ever send Shutdown, so leave instead of lingering as an orphan. (The pid comes from
+    // the parent, not from our first getppid(): the parent may already be gone by then.)
+    let parent = owner.map_or_else(nix::unistd::getppid, nix::unistd::Pid::from_raw);
+    std::thread::spawn(move || {
+        loop {
+            if nix::unistd::getppid() != parent {
+                std::process::exit(0);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
     let state = Arc::new(Mutex::new(State::default()));
     for conn in listener.incoming() {
         let Ok(conn) = conn else { continue };
@@ -235,6 +249,7 @@ impl Manager {
         let _ = std::fs::remove_file(&path); // a leftover from a crashed run with our pid
         let listener = UnixListener::bind(&path)?;
         let spawned = SelfCommand::new(MANAGER_ROLE)
+            .arg(std::process::id().to_string())
             .pass_fd(&listener)
             .and_then(SelfCommand::spawn);
         drop(listener); // the server has its own copy

@@ -301,25 +301,28 @@ impl ProcessPool {
         });
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
-        let mut drivers = Vec::with_capacity(n);
-        for slot in 0..n {
-            // Start the first worker here, so a failure is reported by `new`.
-            let worker = Worker::start(program.as_ref())?;
-            lock(&shared.pids)[slot] = Some(worker.child.id());
-            let (shared2, jobs2, program2) =
-                (Arc::clone(&shared), Arc::clone(&jobs_rx), program.clone());
-            let handle = std::thread::Builder::new()
-                .name(format!("pool-driver-{slot}"))
-                .spawn(move || drive(slot, worker, &shared2, &jobs2, program2.as_ref()))?;
-            drivers.push(handle);
-        }
-        Ok(Self {
+        // Built first, so that if a later worker fails to start, `Drop` stops and reaps the
+        // ones already running.
+        let mut pool = Self {
             jobs: Some(jobs_tx),
-            drivers,
+            drivers: Vec::with_capacity(n),
             shared,
             names: tasks.iter().map(|t| t.name).collect(),
             drop_timeout: Duration::from_secs(10),
-        })
+        };
+        for slot in 0..n {
+            // Start the first worker here, so a failure is reported by `new`.
+            let worker = Worker::start(program.as_ref())?;
+            lock(&pool.shared.pids)[slot] = Some(worker.child.id());
+            let shared = Arc::clone(&pool.shared);
+            let jobs = Arc::clone(&jobs_rx);
+            let program = program.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("pool-driver-{slot}"))
+                .spawn(move || drive(slot, worker, &shared, &jobs, program.as_ref()))?;
+            pool.drivers.push(handle);
+        }
+        Ok(pool)
     }
 
     /// How long `Drop` lets running tasks finish before it kills the workers (default 10 s).

@@ -45,6 +45,13 @@ fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std
                 c.list_append(Value::Int(i64::from(i)))?;
             }
         }
+        "manager-owner" => {
+            // Start a manager, tell the test its pid, then die without stopping it.
+            let mgr = Manager::start()?;
+            println!("{}", mgr.pid());
+            std::io::stdout().flush()?;
+            std::process::abort();
+        }
         "stuck" => std::thread::sleep(Duration::from_secs(60)),
         other => return Err(format!("unknown role {other}").into()),
     }
@@ -186,6 +193,42 @@ fn manager_survives_a_hostile_client() {
     assert_eq!(c.dict_get("still").unwrap(), Some(Value::Bool(true)));
 }
 
+/// Alive = listed in /proc and not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, t)| t.trim_start().starts_with('Z'))
+        })
+        .is_some_and(|zombie| !zombie)
+}
+
+fn manager_exits_when_its_owner_dies() {
+    let mut owner = SelfCommand::new("manager-owner")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(owner.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let server: u32 = line.trim().parse().unwrap();
+    assert!(!owner.wait().unwrap().success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while alive(server) {
+        if std::time::Instant::now() > deadline {
+            // Do not leave it behind even when the check fails.
+            let pid = nix::unistd::Pid::from_raw(i32::try_from(server).unwrap());
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::SIGKILL);
+            panic!("orphaned manager {server} still running 10 s after its owner died");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn main() {
     manager::serve_if_manager();
     if let Some(role) = child_role() {
@@ -204,5 +247,6 @@ fn main() {
         unknown_fd_index_is_an_error_in_the_parent,
         manager_counts_every_increment_from_many_processes,
         manager_survives_a_hostile_client,
+        manager_exits_when_its_owner_dies,
     ]);
 }

@@ -177,8 +177,56 @@ fn terminate_kills_now() {
     assert!(pool.apply::<u64, u64>("square", 2).is_err());
 }
 
+/// Alive = listed in /proc and not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, t)| t.trim_start().starts_with('Z'))
+        })
+        .is_some_and(|zombie| !zombie)
+}
+
+fn workers_exit_when_the_pool_owner_dies() {
+    use std::io::BufRead;
+    let mut owner = multiprocessing_examples::spawn::SelfCommand::new("pool-owner")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(owner.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let workers: Vec<u32> = line
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(workers.len(), 2, "{line:?}");
+    assert!(!owner.wait().unwrap().success(), "the owner aborts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while workers.iter().any(|&w| alive(w)) {
+        if Instant::now() > deadline {
+            for &w in &workers {
+                let pid = nix::unistd::Pid::from_raw(i32::try_from(w).unwrap());
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::SIGKILL);
+            }
+            panic!("workers {workers:?} outlived their pool's owner");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn main() {
     pool::serve_if_worker(TASKS);
+    if multiprocessing_examples::spawn::child_role().is_some_and(|r| r.name == "pool-owner") {
+        // A process that owns a pool and dies without dropping it: the workers read
+        // end-of-file on their sockets and exit on their own.
+        let pool = ProcessPool::new(2, TASKS).unwrap();
+        let pids: Vec<String> = pool.worker_pids().iter().map(ToString::to_string).collect();
+        println!("{}", pids.join(" "));
+        std::process::abort();
+    }
     multiprocessing_examples::harness::run(multiprocessing_examples::harness::tests![
         map_keeps_order_and_uses_every_worker,
         apply_async_starmap_and_timeouts,
@@ -187,5 +235,6 @@ fn main() {
         worker_killed_mid_task_is_an_error_not_a_hang,
         drop_reaps_every_worker_even_a_busy_one,
         terminate_kills_now,
+        workers_exit_when_the_pool_owner_dies,
     ]);
 }
