@@ -249,24 +249,23 @@ fn p12_pool_apply_async() {
 
 #[test]
 fn p13_cpu_bound_processes() {
-    let out = run(
-        env!("CARGO_BIN_EXE_p13_cpu_bound_processes"),
-        1.0,
-        &[("P13_N", "1000000")],
-    );
+    let exe = env!("CARGO_BIN_EXE_p13_cpu_bound_processes");
+    let out = run(exe, 1.0, &[("P13_N", "1000000")]);
     assert_eq!(
         out.stdout.matches("Child: counted to 1000000").count(),
         2,
         "{}",
         out.stdout
     );
+    assert!(seconds_on_line(&out.stdout, "Two threads") > 0.0);
+    let sample = || run(exe, 1.0, &[("P13_N", "30000000")]).stdout;
     assert_speedup("p13 processes/sequential", 0.85, || {
-        let out = run(
-            env!("CARGO_BIN_EXE_p13_cpu_bound_processes"),
-            1.0,
-            &[("P13_N", "30000000")],
-        );
-        seconds_on_line(&out.stdout, "Two processes") / seconds_on_line(&out.stdout, "Sequential")
+        let s = sample();
+        seconds_on_line(&s, "Two processes") / seconds_on_line(&s, "Sequential")
+    });
+    assert_speedup("p13 threads/sequential", 0.85, || {
+        let s = sample();
+        seconds_on_line(&s, "Two threads") / seconds_on_line(&s, "Sequential")
     });
 }
 
