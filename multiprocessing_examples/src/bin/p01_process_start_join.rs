@@ -1,4 +1,4 @@
-//! A child process runs a function while the parent waits for it (start + join), by re-exec and by fork.
+//! A child process runs a function while the parent waits (start + join), by re-exec and by fork.
 //!
 //! Ports 001 4B "The simplest multiprocessing example (start + join)" and 001 "Creating a
 //! Process (Minimal Example)". Python's `Process(target=task).start()` becomes one of:

@@ -1,4 +1,4 @@
-//! Two child processes each sum 0..50 000 000 and send the result back over a queue, timed against doing both sums in turn.
+//! Two children each sum 0..50 000 000 and send the result over a queue; timed against sequential.
 //!
 //! Ports 001 4B "B) Why multiprocessing helps CPU-bound work" and "Using Queue to collect
 //! results". Each child computes `sum(range(n))` and writes the total as one bincode frame into

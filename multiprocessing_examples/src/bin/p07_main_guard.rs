@@ -1,4 +1,4 @@
-//! Why children must not re-run the parent's setup: the `__main__` guard and its Rust twin, the role check.
+//! Why children must not re-run the parent's setup: the `__main__` guard and its Rust twin.
 //!
 //! Ports 001 4B "Common rules to be followed" 1) and 001 "Why the __main__ Guard Is Required".
 //! With the `spawn` start method a Python child *imports your script again*; without

@@ -1,4 +1,4 @@
-//! Arguments are copied into a child process: `square(5)` three ways (argv, a bincode frame on stdin, fork).
+//! Arguments are copied into a child: `square(5)` via argv, a bincode frame on stdin, and fork.
 //!
 //! Ports 001 "Passing Data to Processes" (`Process(target=square, args=(5,))`) and 000
 //! "Important Notes on Process Communication" 1–2 ("Data is Copied", "Pickling Limitation").

@@ -1,4 +1,4 @@
-//! One task in one pool worker: `apply` blocks for the result, `apply_async` returns a handle while the parent keeps working.
+//! Pool `apply` blocks for one result; `apply_async` returns a handle while the parent works on.
 //!
 //! Ports 001 "When to Use map, apply, and `apply_async`" (`pool.apply(square, (5,))`) and the
 //! Pools passage "Non-Blocking Call (`apply_async`)" (`result.get()`).

@@ -1,4 +1,4 @@
-//! The same CPU work in 2 child processes runs in parallel: about half the sequential time on 2 cores.
+//! CPU work in 2 child processes runs in parallel: about half the sequential time on 2 cores.
 //!
 //! Ports 001 "CPU-Bound Performance Advantage": two processes each count to 10 000 000. In
 //! Python the point is that processes escape the GIL, so they beat threads. Rust has no GIL:

@@ -1,4 +1,4 @@
-//! IPC with a pipe: a private two-way line between exactly two processes ("Hello from child", and a reply).
+//! IPC with a duplex pipe between exactly two processes: "Hello from child", and a reply.
 //!
 //! Ports 001 IPC "B) IPC using multiprocessing.Pipe" and its "Pipe vs Queue" notes.
 //! `multiprocessing.Pipe()` is duplex by default; its Rust twin here is [`Duplex`], a connected

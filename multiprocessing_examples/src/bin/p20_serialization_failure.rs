@@ -1,4 +1,4 @@
-//! Some values cannot be sent to another process: a `File` is not `Serialize` (a compile error), and an open descriptor is passed by inheritance instead.
+//! What cannot be sent: a `File` is not `Serialize` (compile error); pass the descriptor instead.
 //!
 //! Ports 001 IPC "Not everything can be serialized (pickled)", "Example of a common
 //! serialization failure" (`q.put(open("sample.txt", "w"))`) and 000 "Pickling Limitation".

@@ -1,4 +1,4 @@
-//! The same CPU work in 2 threads and in 2 processes: in Rust both are parallel; processes also pay a start-up cost.
+//! The same CPU work in 2 threads and in 2 processes: both parallel in Rust; processes start slower.
 //!
 //! Ports 001 `threads_vs_processes_demo.py` and 001 "Threads for CPU-Bound Work" / "Processes
 //! for CPU-Bound Work". Python prints "Threads time" ≈ the sequential time (the GIL lets one

@@ -1,4 +1,4 @@
-//! Processes for CPU work, threads inside each for I/O waits: each child's time is about max(CPU slice, I/O wait), not their sum.
+//! Processes for CPU work with I/O threads inside: each child takes max(CPU, I/O), not the sum.
 //!
 //! Ports 001 "Combining Threads and Processes" ("Processes handle CPU-heavy tasks; each process
 //! uses threads for I/O"). Two child processes each start three I/O threads (each waits 1 s,

@@ -1,4 +1,4 @@
-//! A crashing child does not take its parent or siblings down; a thread's panic is caught at join, but an abort kills the whole process.
+//! A crashing child does not take down its parent or siblings; a thread's abort kills its process.
 //!
 //! Ports 001 "Fault Isolation and Stability", 000 processes "Isolation" / "Stability" and the
 //! process advantages in 003. Three children start; one of them aborts (`SIGABRT`, as a

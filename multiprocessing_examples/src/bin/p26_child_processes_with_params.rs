@@ -1,4 +1,4 @@
-//! Each child gets its own parameters: positional (`args`) on the command line, named (`kwargs`) as a struct.
+//! Per-child parameters: positional `args` on the command line, named `kwargs` as a struct.
 //!
 //! Ports 000 "Extending the Example: Sending Parameters to Child Processes"
 //! (`child_processes_with_params.py`: `args=(child_name, child_number)`, and the `kwargs`
