@@ -373,6 +373,14 @@ fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -> String {
     t.to_string()
 }
 
+/// The 1-minute load average (`/proc/loadavg`), or NaN when unavailable.
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN)
+}
+
 fn check_checksums(section: &mut Section) {
     let expected = section.expected_checksum;
     section.checksums_agree = section
@@ -438,6 +446,9 @@ impl Bench {
     }
 
     fn push(&mut self, mut section: Section) {
+        // Other programs on the machine take cores away from the parallel modes: keep the
+        // 1-minute load average (it counts this program's own busy threads too) with the figures.
+        section.param("load_average_1min", load_average());
         if section.expected_checksum.is_some() {
             check_checksums(&mut section);
         } else {
@@ -551,9 +562,9 @@ impl Bench {
         }
         s.param(
             "ticker_delay_spawn_blocking_ms",
-            blocking_delay.as_secs_f64() * 1e3,
+            blocking_delay.as_millis() as f64,
         );
-        s.param("ticker_delay_on_runtime_ms", worst.as_secs_f64() * 1e3);
+        s.param("ticker_delay_on_runtime_ms", worst.as_millis() as f64);
 
         // Python: the same chunks of a smaller n; its time is scaled to the same work.
         let factor = cfg.cpu_n as f64 / cfg.py_cpu_n as f64;
