@@ -1,9 +1,9 @@
 //! The machinery of `cargo run --bin exercises -- …`: running one exercise's tests against the
 //! learner's code, parsing the result, remembering statuses, and the CI `verify` pass.
 //!
-//! Every nested cargo command uses its own target directory (`target/exercises-check`): the outer
-//! `cargo run` may still hold the lock of `target/`, and a nested build waiting for that lock would
-//! wait forever.
+//! Every nested cargo command builds in the workspace's own `target/` (cargo releases its build
+//! lock before `cargo run` starts the program, so the nested build does not wait for it): the
+//! dependencies are already built there, and the first check takes seconds, not minutes.
 
 use crate::info::{EXERCISES, Exercise};
 use std::fmt;
@@ -22,15 +22,14 @@ pub fn workspace_root() -> PathBuf {
 /// Environment variable that overrides [`check_target_dir`].
 pub const TARGET_DIR_VAR: &str = "EXERCISES_TARGET_DIR";
 
-/// The checker's own target directory: `target/exercises-check`, or `$EXERCISES_TARGET_DIR`.
-///
-/// The override lets CI reuse the main `target/` when it runs the checker binary directly
-/// (`cargo build --bin exercises && EXERCISES_TARGET_DIR=target target/debug/exercises verify`):
-/// no outer cargo holds the lock then. Never point it at `target/` under `cargo run`.
+/// The target directory of the checker's cargo commands: `$EXERCISES_TARGET_DIR`, else
+/// `$CARGO_TARGET_DIR`, else the workspace's `target/` (shared with `cargo run`, so nothing is
+/// built twice).
 pub fn check_target_dir() -> PathBuf {
-    match std::env::var_os(TARGET_DIR_VAR).filter(|v| !v.is_empty()) {
+    let from_env = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty());
+    match from_env(TARGET_DIR_VAR).or_else(|| from_env("CARGO_TARGET_DIR")) {
         Some(dir) => workspace_root().join(dir),
-        None => workspace_root().join("target").join("exercises-check"),
+        None => workspace_root().join("target"),
     }
 }
 

@@ -25,7 +25,7 @@ usage: cargo run --bin exercises -- <command>
   pristine          (maintainers) record the current starters as the shipped ones
 
 NAME: ex05_basic_thread_management, basic_thread_management or 5.
-The checker builds in target/exercises-check (the first check compiles the dependencies there).";
+The checker builds in the workspace target/ (set EXERCISES_TARGET_DIR to use another).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
