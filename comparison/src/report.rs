@@ -225,7 +225,7 @@ pub struct Machine {
     pub crates: BTreeMap<String, String>,
     /// `python3 --version` when present.
     pub python: Option<String>,
-    /// Load average when the run started.
+    /// Load average (1, 5, 15 min) when the run ended.
     pub load_average: String,
 }
 
