@@ -1686,10 +1686,10 @@ impl Bench {
         if let Some(s) = sec("sync") {
             let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
             parts.push(format!(
-                "Sharing one counter cost {:.2} s behind a Mutex and {:.2} s as an atomic, against {:.3} s for per-thread sums merged at the end.",
-                t("mutex"),
-                t("atomic"),
-                t("local")
+                "Sharing one counter cost {:.1} ms behind a Mutex and {:.1} ms as an atomic, against {:.1} ms for per-thread sums merged at the end.",
+                t("mutex") * 1e3,
+                t("atomic") * 1e3,
+                t("local") * 1e3
             ));
         }
         if let Some(s) = sec("serialization") {
