@@ -64,6 +64,11 @@ pub fn process_pool(pool: &mut ProcessPool, data: &[Vec<u8>], work: u64) -> Resu
 
 /// The payloads written once into a shared-memory file (`/dev/shm` when it exists), for
 /// [`shared_memory`]. Deleted when dropped.
+///
+/// Why not the multiprocessing chapter's `SharedArray`? It maps the same kind of memory, but
+/// because several processes may write it, it only holds atomics (one `AtomicU8` per byte).
+/// These payloads are written once and then only read, so workers map the file read-only as
+/// plain bytes.
 pub struct SharedPayloads {
     file: tempfile::NamedTempFile,
     ranges: Vec<(u64, u64)>,
