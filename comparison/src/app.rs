@@ -1851,3 +1851,58 @@ pub fn run(args: &Args, forced: &[Part]) -> Result<bool> {
     }
     bench.finish(&parts, args, started)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, checksum: u64) -> Row {
+        Row {
+            key: key.into(),
+            checksum: Some(checksum),
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_mode_with_another_checksum_fails_the_section() {
+        let mut s = Section {
+            expected_checksum: Some(45),
+            rows: vec![row("sequential", 45), row("threads", 45)],
+            ..Section::default()
+        };
+        check_checksums(&mut s);
+        assert!(s.checksums_agree);
+        s.rows.push(row("rayon", 44));
+        check_checksums(&mut s);
+        assert!(!s.checksums_agree);
+        assert!(s.render().contains("MISMATCH"));
+    }
+
+    #[test]
+    fn every_part_has_a_distinct_name_and_runs_once() {
+        let mut names: Vec<&str> = Part::ALL.iter().map(|p| p.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Part::ALL.len());
+    }
+
+    #[test]
+    fn quick_sizes_are_smaller_than_full_ones() {
+        let quick = Config::new(&Args::parse_from(["comparison", "--quick"]));
+        let full = Config::new(&Args::parse_from(["comparison"]));
+        if !utilities::fast_mode() {
+            assert!(!full.quick);
+            assert!(full.cpu_n > quick.cpu_n && full.io_tasks > quick.io_tasks);
+        }
+        assert!(quick.quick && quick.runs == 1);
+        let custom = Config::new(&Args::parse_from([
+            "comparison",
+            "--runs",
+            "7",
+            "--cpu-n",
+            "1000",
+        ]));
+        assert_eq!((custom.runs, custom.cpu_n), (7, 1000));
+    }
+}
