@@ -2,6 +2,7 @@
 //! in-flight gauge (high-water mark), the seed's CPU job, and a small local HTTP API.
 //!
 //! The examples themselves live in `src/bin/`; see the crate's `README.md` for the list.
+#![warn(missing_docs)]
 
 pub mod cpu;
 pub mod fixture;

@@ -16,6 +16,7 @@
 //! | [`procpool`], [`worker`] | the process pool and the worker side of it |
 //!
 //! Run it with `cargo run --release --bin comparison` (debug timings are not representative).
+#![warn(missing_docs)]
 
 pub mod app;
 pub mod cpu;

@@ -9,7 +9,7 @@
 //! `tests/ui/ex01_missing_run.stderr`.
 
 /// Every rule type must say how it runs. No default body: an impl that forgets `run` does not
-/// compile ("error[E0046]: not all trait items implemented, missing: `run`").
+/// compile ("error\[E0046\]: not all trait items implemented, missing: `run`").
 pub trait Rule {
     /// Runs the rule and describes what it did.
     fn run(&self) -> String;

@@ -366,7 +366,7 @@ pub fn files_in_errors(errors: &str) -> Vec<&'static Exercise> {
         .collect()
 }
 
-/// A problem found by [`verify`].
+/// A problem found by `verify`.
 pub type Problem = String;
 
 /// One line of the `verify` report.

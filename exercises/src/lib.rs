@@ -11,6 +11,7 @@
 //! - [`support`]: small helpers the exercises and tests share (event log, gauge, watchdog).
 //!
 //! See `exercises/README.md` for the learner's loop.
+#![warn(missing_docs)]
 
 pub mod checker;
 pub mod info;

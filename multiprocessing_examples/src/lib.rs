@@ -44,6 +44,7 @@
 //!   prefix or garbage becomes a [`frame::FrameError`], never an allocation failure or a panic.
 //! - After `fork` in a multi-threaded program the child only calls `exec` or
 //!   async-signal-safe functions (see [`spawn::fork_child`]).
+#![warn(missing_docs)]
 
 pub mod frame;
 pub mod harness;

@@ -27,6 +27,7 @@
 //! ev.set();
 //! ev.wait(); // already set: returns at once
 //! ```
+#![warn(missing_docs)]
 
 pub mod joinable_queue;
 

@@ -2,7 +2,7 @@
 //!
 //! | module | what it gives |
 //! |---|---|
-//! | [`time_scale`] | one env var, `COURSE_TIME_SCALE`, that scales every simulated delay (threads and tokio) |
+//! | [`time_scale`](mod@time_scale) | one env var, `COURSE_TIME_SCALE`, that scales every simulated delay (threads and tokio) |
 //! | [`timing`] | a [`Stopwatch`], [`timed`], human formatting of durations and rates, the "Time taken" line |
 //! | [`output`] | [`say!`] and [`say_pid!`]: elapsed time + thread name (+ pid) + message, so interleaving is visible |
 //! | [`timeline`] | record spans from threads, tasks or child processes; draw them as a terminal Gantt chart or SVG |

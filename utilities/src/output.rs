@@ -1,5 +1,5 @@
 //! Labelled output: every line says *when* (seconds since the program started), *who* (thread
-//! name, and pid with [`say_pid!`]) and *what*, so interleaving is visible in every example.
+//! name, and pid with [`say_pid!`](crate::say_pid!)) and *what*, so interleaving is visible in every example.
 //!
 //! ```text
 //! [  0.000s] main         | Main: before start
@@ -82,7 +82,7 @@ pub fn thread_label() -> String {
     }
 }
 
-/// Formats one labelled line (used by [`say!`]; public so tests and other sinks can reuse it).
+/// Formats one labelled line (used by [`say!`](crate::say!); public so tests and other sinks can reuse it).
 pub fn label_line(with_pid: bool, message: &str) -> String {
     let t = elapsed_since_start().as_secs_f64();
     let who = thread_label();
@@ -104,7 +104,7 @@ macro_rules! say {
     };
 }
 
-/// Like [`say!`], with the process id: for examples with child processes.
+/// Like [`say!`](crate::say!), with the process id: for examples with child processes.
 #[macro_export]
 macro_rules! say_pid {
     ($($arg:tt)*) => {

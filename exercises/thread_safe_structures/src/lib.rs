@@ -22,6 +22,7 @@
 //! assert_eq!(q.pop(), None);
 //! assert_eq!(q.push(3), Err(3)); // closed: the item comes back
 //! ```
+#![warn(missing_docs)]
 
 use std::collections::VecDeque;
 
