@@ -1,7 +1,7 @@
 //! `course`: the front door of Concurrency in Rust.
 //!
 //! ```text
-//! cargo run                              # menu: chapter -> example -> runs it (arrow keys, q = back)
+//! cargo run                              # menu: chapter -> example (type t07 to filter) -> runs it
 //! cargo run -- list [--chapter X] [--markdown]
 //! cargo run -- run <name|number> [args…]  # e.g. `run t07`, `run lock_fixes_race`
 //! cargo run -- run-all [--chapter X] [--fast]
@@ -260,8 +260,11 @@ fn menu_or_list() -> ExitCode {
 }
 
 fn menu() -> Result<(), dialoguer::Error> {
-    use dialoguer::Select;
-    println!("Concurrency in Rust — arrow keys to move, Enter to choose, q or Esc to go back.\n");
+    use dialoguer::{FuzzySelect, Select};
+    println!(
+        "Concurrency in Rust — arrow keys to move, Enter to choose, Esc to go back.\n\
+         In a chapter, type to filter: a number (`t07`, `07`) or a word (`deadlock`).\n"
+    );
     loop {
         let items: Vec<String> = CHAPTERS
             .iter()
@@ -299,8 +302,8 @@ fn menu() -> Result<(), dialoguer::Error> {
                     ),
                 );
             }
-            let Some(i) = Select::new()
-                .with_prompt(format!("{chapter}: pick an example"))
+            let Some(i) = FuzzySelect::new()
+                .with_prompt(format!("{chapter}: type to filter, Enter runs"))
                 .items(&items)
                 .default(last)
                 .max_length(20)
