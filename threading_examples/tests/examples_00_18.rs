@@ -3,20 +3,9 @@
 
 use std::sync::{Mutex, PoisonError};
 use utilities::testkit::{
-    RunOutput, assert_order, line_index, numbers_after, run_example, run_with_env, seconds_on_line,
+    assert_order, count_lines as count, line_index, numbers_after, run_ok as run, run_with_env,
+    seconds_on_line,
 };
-
-/// Runs a binary at `scale` and insists that it succeeded.
-fn run(exe: &str, scale: f64) -> RunOutput {
-    let out = run_example(exe, &[], scale);
-    out.assert_success();
-    out
-}
-
-/// Lines of `text` containing `needle`.
-fn count(text: &str, needle: &str) -> usize {
-    text.lines().filter(|l| l.contains(needle)).count()
-}
 
 /// The decimal number right after `key` on the first line containing it.
 fn float_after(text: &str, key: &str) -> f64 {

@@ -1,19 +1,9 @@
 //! Runs the real binaries t19–t37 and checks the claim each one prints.
 //! Times are checked as ratios to the simulated unit, never as absolute values.
 
-use utilities::testkit::{RunOutput, assert_order, numbers_after, run_example, seconds_on_line};
-
-/// Runs a binary at `scale` and insists that it succeeded.
-fn run(exe: &str, scale: f64) -> RunOutput {
-    let out = run_example(exe, &[], scale);
-    out.assert_success();
-    out
-}
-
-/// Lines of `text` containing `needle`.
-fn count(text: &str, needle: &str) -> usize {
-    text.lines().filter(|l| l.contains(needle)).count()
-}
+use utilities::testkit::{
+    assert_order, count_lines as count, numbers_after, run_ok as run, seconds_on_line,
+};
 
 #[test]
 fn t19_lifecycle_order_and_duration() {

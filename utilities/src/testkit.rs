@@ -58,6 +58,13 @@ pub fn run_example(exe: &str, args: &[&str], scale: f64) -> RunOutput {
     run_with_env(exe, args, &[(crate::TIME_SCALE_VAR, &scale.to_string())])
 }
 
+/// Runs `exe` without arguments at `scale` and panics (showing both streams) unless it exited 0.
+pub fn run_ok(exe: &str, scale: f64) -> RunOutput {
+    let out = run_example(exe, &[], scale);
+    out.assert_success();
+    out
+}
+
 /// Runs `exe args…` with extra environment variables, killing it after [`WATCHDOG`].
 ///
 /// # Panics
@@ -155,6 +162,11 @@ fn last_number_before_s(text: &str) -> Option<f64> {
     best
 }
 
+/// The number of lines of `text` that contain `needle`.
+pub fn count_lines(text: &str, needle: &str) -> usize {
+    text.lines().filter(|l| l.contains(needle)).count()
+}
+
 /// Every integer that follows `key` on lines containing it, e.g. `numbers_after(out, "Counter:")`.
 pub fn numbers_after(text: &str, key: &str) -> Vec<i64> {
     text.lines()
@@ -187,6 +199,7 @@ Counter: 199875 (racy)
         assert!((seconds_on_line(OUT, "threaded") - 2.5).abs() < 1e-9);
         assert_eq!(numbers_after(OUT, "Counter:"), vec![200_000, 199_875]);
         assert_eq!(line_index(OUT, "Counter"), Some(2));
+        assert_eq!(count_lines(OUT, "Counter:"), 2);
         assert_order(OUT, "Sequential", "threaded");
     }
 
@@ -207,5 +220,6 @@ Counter: 199875 (racy)
         assert_eq!(out.stderr.trim(), "oops");
         let failed = run_example("sh", &["-c", "exit 3"], 1.0);
         assert_eq!(failed.status.code(), Some(3));
+        assert!(run_ok("true", 1.0).stdout.is_empty());
     }
 }
