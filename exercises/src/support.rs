@@ -233,6 +233,35 @@ pub fn assert_speedup(what: &str, min_speedup: f64, mut seq: impl FnMut(), mut p
     );
 }
 
+/// The exercise's child-role guard, kept for [`the_guard_returns_in_the_parent`].
+static CHILD_GUARD: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// The extra test every process exercise gets: in the parent, `child_guard()` returns at once.
+fn the_guard_returns_in_the_parent() {
+    let guard = *CHILD_GUARD.get().expect("set by child_process_test_main");
+    with_timeout(Duration::from_secs(5), "child_guard() in the parent", guard);
+}
+
+/// `main` of a `harness = false` test of an exercise that starts child processes (pool workers,
+/// a manager). They re-execute the test binary, so the exercise's `child_guard` runs first; then
+/// `tests` run, plus `the_guard_returns_in_the_parent`.
+pub fn child_process_test_main(child_guard: fn(), tests: &[(&str, fn())]) -> ! {
+    if multiprocessing_examples::spawn::child_role().is_some() {
+        child_guard();
+        // Only a child gets here, and only if the guard did not take over: stop instead of
+        // running every test again inside the child.
+        eprintln!("a child process came back from child_guard(): it should serve and exit");
+        std::process::exit(3);
+    }
+    CHILD_GUARD.get_or_init(|| child_guard);
+    let mut all = tests.to_vec();
+    all.push((
+        "the_guard_returns_in_the_parent",
+        the_guard_returns_in_the_parent,
+    ));
+    multiprocessing_examples::harness::run(&all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

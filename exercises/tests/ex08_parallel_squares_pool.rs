@@ -3,7 +3,7 @@
 //! `harness = false`: pool workers re-execute this test binary, so `main` must start with the
 //! child-role guard, which libtest's own `main` cannot do.
 use exercises::subject::ex08_parallel_squares_pool as ex;
-use exercises::support::with_timeout;
+use exercises::support::{child_process_test_main, with_timeout};
 use multiprocessing_examples::{harness, spawn};
 use std::time::Duration;
 
@@ -26,24 +26,9 @@ fn squares_in_order_from_several_workers() {
     assert!(left.is_empty(), "workers left unreaped: {left:?}");
 }
 
-fn the_guard_returns_in_the_parent() {
-    with_timeout(
-        Duration::from_secs(5),
-        "child_guard() in the parent",
-        ex::child_guard,
-    );
-}
-
 fn main() {
-    if spawn::child_role().is_some() {
-        ex::child_guard();
-        // Only a worker gets here, and only if the guard did not take over: stop instead of
-        // running every test again inside the worker.
-        eprintln!("a worker process came back from child_guard(): it should serve tasks and exit");
-        std::process::exit(3);
-    }
-    harness::run(harness::tests![
-        squares_in_order_from_several_workers,
-        the_guard_returns_in_the_parent
-    ]);
+    child_process_test_main(
+        ex::child_guard,
+        harness::tests![squares_in_order_from_several_workers],
+    );
 }

@@ -3,7 +3,7 @@
 //! `harness = false`: the manager and the pool workers re-execute this test binary, so `main`
 //! must start with the child-role guard.
 use exercises::subject::ex09_pool_shared_manager_list as ex;
-use exercises::support::with_timeout;
+use exercises::support::{child_process_test_main, with_timeout};
 use multiprocessing_examples::{harness, spawn};
 use std::time::Duration;
 
@@ -31,22 +31,9 @@ fn every_square_reaches_the_manager_list() {
     assert!(left.is_empty(), "child processes left: {left:?}");
 }
 
-fn the_guard_returns_in_the_parent() {
-    with_timeout(
-        Duration::from_secs(5),
-        "child_guard() in the parent",
-        ex::child_guard,
-    );
-}
-
 fn main() {
-    if spawn::child_role().is_some() {
-        ex::child_guard();
-        eprintln!("a child process came back from child_guard(): it should serve and exit");
-        std::process::exit(3);
-    }
-    harness::run(harness::tests![
-        every_square_reaches_the_manager_list,
-        the_guard_returns_in_the_parent
-    ]);
+    child_process_test_main(
+        ex::child_guard,
+        harness::tests![every_square_reaches_the_manager_list],
+    );
 }

@@ -3,7 +3,7 @@
 //! `harness = false`: the pool's workers re-execute this test binary, so `main` must start with
 //! the child-role guard.
 use exercises::subject::ex13_hybrid_concurrency as ex;
-use exercises::support::{EventLog, with_timeout};
+use exercises::support::{EventLog, child_process_test_main, with_timeout};
 use multiprocessing_examples::pool::ProcessPool;
 use multiprocessing_examples::{harness, spawn};
 use std::sync::{Arc, Mutex};
@@ -112,22 +112,9 @@ fn the_runtime_stays_responsive_and_everything_overlaps() {
     assert!(left.is_empty(), "pool workers left: {left:?}");
 }
 
-fn the_guard_returns_in_the_parent() {
-    with_timeout(
-        Duration::from_secs(5),
-        "child_guard() in the parent",
-        ex::child_guard,
-    );
-}
-
 fn main() {
-    if spawn::child_role().is_some() {
-        ex::child_guard();
-        eprintln!("a worker process came back from child_guard(): it should serve and exit");
-        std::process::exit(3);
-    }
-    harness::run(harness::tests![
-        the_runtime_stays_responsive_and_everything_overlaps,
-        the_guard_returns_in_the_parent
-    ]);
+    child_process_test_main(
+        ex::child_guard,
+        harness::tests![the_runtime_stays_responsive_and_everything_overlaps],
+    );
 }
