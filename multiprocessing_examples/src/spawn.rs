@@ -421,37 +421,36 @@ pub struct ProcEntry {
     pub comm: String,
 }
 
+/// `pid`'s parent pid and entry, from `/proc/<pid>/stat`; `None` when there is no such process.
+fn read_stat(pid: u32) -> Option<(Option<u32>, ProcEntry)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Format: pid (comm) state ppid … — comm may contain spaces and ')', so split at the last ')'.
+    let (head, tail) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(').map_or("", |(_, c)| c).to_owned();
+    let mut fields = tail.split_whitespace();
+    let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
+    let ppid = fields.next().and_then(|s| s.parse::<u32>().ok());
+    Some((ppid, ProcEntry { pid, state, comm }))
+}
+
+/// Whether `pid` is a running process: listed in `/proc` and not a zombie.
+pub fn is_alive(pid: u32) -> bool {
+    read_stat(pid).is_some_and(|(_, e)| e.state != 'Z')
+}
+
 /// The children of `parent` right now (read from `/proc/*/stat`), zombies included. Tests use
 /// it to prove that an example left no zombie or orphan behind.
 pub fn children_of(parent: u32) -> Vec<ProcEntry> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for entry in dir.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // Format: pid (comm) state ppid … — comm may contain spaces and ')', so split at the
-        // last ')'.
-        let Some((head, tail)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let comm = head.split_once('(').map_or("", |(_, c)| c).to_owned();
-        let mut fields = tail.split_whitespace();
-        let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
-        let ppid = fields.next().and_then(|s| s.parse::<u32>().ok());
-        if ppid == Some(parent) {
-            out.push(ProcEntry { pid, state, comm });
-        }
-    }
+    let mut out: Vec<ProcEntry> = dir
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(read_stat)
+        .filter(|(ppid, _)| *ppid == Some(parent))
+        .map(|(_, e)| e)
+        .collect();
     out.sort_by_key(|e| e.pid);
     out
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use multiprocessing_examples::frame::{Duplex, FrameError, ProcessQueue, QueueSender};
 use multiprocessing_examples::manager::{self, Manager, ManagerClient, Value};
-use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of, wait_or_kill};
+use multiprocessing_examples::spawn::{
+    SelfCommand, child_role, children_of, is_alive, wait_or_kill,
+};
 
 fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std::error::Error>> {
     match role.name.as_str() {
@@ -193,17 +195,6 @@ fn manager_survives_a_hostile_client() {
     assert_eq!(c.dict_get("still").unwrap(), Some(Value::Bool(true)));
 }
 
-/// Alive = listed in /proc and not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .map(|(_, t)| t.trim_start().starts_with('Z'))
-        })
-        .is_some_and(|zombie| !zombie)
-}
-
 fn manager_exits_when_its_owner_dies() {
     let mut owner = SelfCommand::new("manager-owner")
         .stdout(std::process::Stdio::piped())
@@ -218,7 +209,7 @@ fn manager_exits_when_its_owner_dies() {
     let server: u32 = line.trim().parse().unwrap();
     assert!(!owner.wait().unwrap().success());
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while alive(server) {
+    while is_alive(server) {
         if std::time::Instant::now() > deadline {
             // Do not leave it behind even when the check fails.
             let pid = nix::unistd::Pid::from_raw(i32::try_from(server).unwrap());

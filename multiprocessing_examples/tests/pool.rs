@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use multiprocessing_examples::pool::{self, PoolError, ProcessPool, Task};
-use multiprocessing_examples::spawn::children_of;
+use multiprocessing_examples::spawn::{children_of, is_alive};
 
 fn square(x: u64) -> u64 {
     x * x
@@ -177,17 +177,6 @@ fn terminate_kills_now() {
     assert!(pool.apply::<u64, u64>("square", 2).is_err());
 }
 
-/// Alive = listed in /proc and not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .map(|(_, t)| t.trim_start().starts_with('Z'))
-        })
-        .is_some_and(|zombie| !zombie)
-}
-
 fn workers_exit_when_the_pool_owner_dies() {
     use std::io::BufRead;
     let mut owner = multiprocessing_examples::spawn::SelfCommand::new("pool-owner")
@@ -205,7 +194,7 @@ fn workers_exit_when_the_pool_owner_dies() {
     assert_eq!(workers.len(), 2, "{line:?}");
     assert!(!owner.wait().unwrap().success(), "the owner aborts");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while workers.iter().any(|&w| alive(w)) {
+    while workers.iter().any(|&w| is_alive(w)) {
         if Instant::now() > deadline {
             for &w in &workers {
                 let pid = nix::unistd::Pid::from_raw(i32::try_from(w).unwrap());
