@@ -985,34 +985,22 @@ impl Bench {
         };
         s.param("threads", t);
         s.param("per_thread", per);
-        let m = self.measure("sync sequential", || Ok(sync::sequential(t, per)))?;
-        s.rows.push(Row::timed(
-            "sequential",
-            "one thread, no sharing",
-            "1 thread",
-            &m,
-        ));
-        let m = self.measure("sync mutex", || Ok(sync::mutex(t, per)))?;
-        s.rows.push(Row::timed(
-            "mutex",
-            "shared Mutex<u64>",
-            format!("{t} threads"),
-            &m,
-        ));
-        let m = self.measure("sync atomic", || Ok(sync::atomic(t, per)))?;
-        s.rows.push(Row::timed(
-            "atomic",
-            "shared AtomicU64",
-            format!("{t} threads"),
-            &m,
-        ));
-        let m = self.measure("sync local", || Ok(sync::local_sums(t, per)))?;
-        s.rows.push(Row::timed(
-            "local",
-            "per-thread sums, merged",
-            format!("{t} threads"),
-            &m,
-        ));
+        type Mode = fn(usize, u64) -> u64;
+        let modes: [(&str, &str, Mode); 4] = [
+            ("sequential", "one thread, no sharing", sync::sequential),
+            ("mutex", "shared Mutex<u64>", sync::mutex),
+            ("atomic", "shared AtomicU64", sync::atomic),
+            ("local", "per-thread sums, merged", sync::local_sums),
+        ];
+        for (key, what, run) in modes {
+            let workers = if key == "sequential" {
+                "1 thread".to_owned()
+            } else {
+                format!("{t} threads")
+            };
+            let m = self.measure(&format!("sync {key}"), || Ok(run(t, per)))?;
+            s.rows.push(Row::timed(key, what, workers, &m));
+        }
         let base = s.rows[0].median;
         for r in &mut s.rows {
             r.against(base, cfg.cores, true);
