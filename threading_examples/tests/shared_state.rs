@@ -1,0 +1,175 @@
+//! Shared state: races, locks, atomics and deadlocks. Runs the real binaries (t06–t08, t13,
+//! t23–t25, t27, t32) and checks the claim each one prints.
+//! Times are checked as ratios (to each other or to the simulated unit), never as absolute values.
+
+mod common;
+
+use common::after;
+use utilities::testkit::{
+    assert_order, count_lines as count, numbers_after, run_ok as run, run_with_env, seconds_on_line,
+};
+
+#[test]
+fn t06_racy_total_never_exceeds_and_fetch_add_is_exact() {
+    let out = run(env!("CARGO_BIN_EXE_t06_race_condition"), 0.1);
+    let s = &out.stdout;
+    let racy = numbers_after(s, "run 1:")
+        .into_iter()
+        .chain(numbers_after(s, "run 2:"))
+        .chain(numbers_after(s, "run 3:"))
+        .collect::<Vec<_>>();
+    assert_eq!(racy.len(), 3, "{s}");
+    assert!(
+        racy.iter().all(|&n| (100_000..=200_000).contains(&n)),
+        "a lost update can only lose: {racy:?}\n{s}"
+    );
+    assert_eq!(numbers_after(s, "| Counter:"), [200_000], "{s}");
+}
+
+#[test]
+fn t07_every_locked_or_atomic_total_is_exact() {
+    let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
+    let s = &out.stdout;
+    assert_eq!(
+        numbers_after(s, "| Counter:"),
+        [200_000, 200_000, 200_000],
+        "{s}"
+    );
+    assert!(seconds_on_line(s, "Mutex: Time taken") > 0.0);
+    assert!(seconds_on_line(s, "Atomic: Time taken") > 0.0);
+    assert!(s.contains("poisoned = true, value still 1"), "{s}");
+}
+
+#[test]
+fn t08_deadlock_is_detected_and_the_fix_completes() {
+    let exe = env!("CARGO_BIN_EXE_t08_deadlock_opposite_order");
+    // The deadlocked run alone: a report naming both waits, then exit status 3, soon.
+    let dead = run_with_env(exe, &["deadlock"], &[("COURSE_TIME_SCALE", "0.1")]);
+    let s = &dead.stdout;
+    assert_eq!(dead.status.code(), Some(3), "{s}\n{}", dead.stderr);
+    assert!(
+        s.contains("DEADLOCK detected: 2 threads wait for each other"),
+        "{s}"
+    );
+    assert!(
+        s.contains("task_one holds lock_a and waits for lock_b"),
+        "{s}"
+    );
+    assert!(
+        s.contains("task_two holds lock_b and waits for lock_a"),
+        "{s}"
+    );
+    // Detected within a bounded time: each task holds its first lock for 0.1 s (scaled).
+    let detected_at = seconds_on_line(s, "DEADLOCK detected");
+    assert!(detected_at < 10.0, "detection took {detected_at} s\n{s}");
+
+    // The whole program: the child's report, its status, then the same-order fix.
+    let out = run(exe, 0.1);
+    let s = &out.stdout;
+    assert_order(
+        s,
+        "DEADLOCK detected",
+        "The deadlocked child exited with status 3",
+    );
+    assert_order(s, "exited with status 3", "Part 2: both tasks take lock_a");
+    let fixed = after(s, "Part 2:");
+    assert!(fixed.contains("Task one complete"), "{s}");
+    assert!(fixed.contains("Task two complete"), "{s}");
+}
+
+#[test]
+fn t13_all_threads_see_one_counter() {
+    let out = run(env!("CARGO_BIN_EXE_t13_shared_memory_threads"), 0.1);
+    let s = &out.stdout;
+    assert_eq!(numbers_after(s, "borrowing a local: counter ="), [8], "{s}");
+    assert_eq!(numbers_after(s, "sharing an Arc: counter ="), [8], "{s}");
+    assert!(s.contains("strong count back to 1"), "{s}");
+}
+
+#[test]
+fn t23_wide_lock_serialises_narrow_lock_overlaps() {
+    let out = run(env!("CARGO_BIN_EXE_t23_critical_section_scope"), 0.1);
+    let s = &out.stdout;
+    let wide = seconds_on_line(s, "lock held over the work");
+    let narrow = seconds_on_line(s, "lock held only for the update");
+    assert!(
+        wide / narrow > 2.0,
+        "wide {wide} s vs narrow {narrow} s\n{s}"
+    );
+    let unit = 0.1; // one worker's 1 s of work at scale 0.1
+    assert!(wide >= 2.9 * unit, "three turns of 1 s each\n{s}");
+    assert!(narrow < 1.8 * unit, "overlapped work ≈ one unit\n{s}");
+    assert_eq!(count(s, "(total 6)"), 2, "same total both ways\n{s}");
+    assert!(s.contains("auditor saw a wrong sum 0 times"), "{s}");
+    assert!(s.contains("sum stays 100"), "{s}");
+}
+
+#[test]
+fn t24_gives_up_after_the_timeout() {
+    let scale = 0.2; // the 1 s timeout becomes 200 ms
+    let out = run(env!("CARGO_BIN_EXE_t24_lock_timeout"), scale);
+    let s = &out.stdout;
+    assert!(s.contains("Lock acquired (it was free)"), "{s}");
+    let waited = seconds_on_line(s, "gave up after") / scale;
+    assert!(
+        (0.95..1.8).contains(&waited),
+        "gave up after {waited} units\n{s}"
+    );
+    assert_order(s, "gave up after", "released the lock");
+    assert_order(
+        s,
+        "released the lock",
+        "Lock acquired after the holder released it",
+    );
+}
+
+#[test]
+fn t25_same_order_completes_twice_in_about_one_second() {
+    let scale = 0.2;
+    let out = run(env!("CARGO_BIN_EXE_t25_deadlock_demo"), scale);
+    let s = &out.stdout;
+    assert_eq!(count(s, "Safe task completed"), 2, "{s}");
+    let ratio = seconds_on_line(s, "Both tasks: Time taken") / (1.0 * scale);
+    assert!((0.95..1.8).contains(&ratio), "took {ratio}× 1 s\n{s}");
+}
+
+#[test]
+fn t27_each_primitive_keeps_its_invariant() {
+    let out = run(env!("CARGO_BIN_EXE_t27_sync_primitives_tour"), 0.2);
+    let s = &out.stdout;
+    assert!(
+        s.contains("RwLock: at most 3 readers inside at once; writer saw 0 readers"),
+        "{s}"
+    );
+    assert!(s.contains("all 3 released after it: true"), "{s}");
+    assert!(
+        s.contains("OnceLock: initialised 1 time(s), 4 threads"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Condvar: consumer woke with 3 items ready"),
+        "{s}"
+    );
+    assert_eq!(numbers_after(s, "atomic counter:"), [40_000], "{s}");
+    assert!(s.contains("reader saw the data 42"), "{s}");
+    assert!(
+        s.contains("parking_lot: counter 2000, readers 2, once ran 1 time(s)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn t32_lost_update_then_locked_fix() {
+    let out = run(env!("CARGO_BIN_EXE_t32_check_then_act"), 1.0); // the seed's 0.1 s sleep
+    let s = &out.stdout;
+    assert_eq!(numbers_after(s, "start value"), [0, 0], "{s}");
+    assert_eq!(numbers_after(s, "end value"), [1, 2], "{s}");
+    let ratio =
+        seconds_on_line(s, "locked: Time taken") / seconds_on_line(s, "unprotected: Time taken");
+    assert!(
+        (1.6..2.6).contains(&ratio),
+        "locked/unprotected = {ratio}\n{s}"
+    );
+    assert!(s.contains("2 threads saw it, 1 found it gone"), "{s}");
+    assert!(s.contains("exactly 1 thread got it"), "{s}");
+}
