@@ -112,6 +112,91 @@ macro_rules! say_pid {
     };
 }
 
+/// The message of a panic payload (what `join()` returns in `Err`, or `catch_unwind` catches):
+/// the `&str` or `String` given to `panic!`, or `"<non-string panic payload>"`.
+///
+/// ```
+/// let payload = std::thread::spawn(|| -> () { panic!("boom {}", 7) }).join().unwrap_err();
+/// assert_eq!(utilities::output::panic_message(&*payload), "boom 7");
+/// ```
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}
+
+type Hook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// While alive, every panic prints ONE labelled line to stderr instead of the default report
+/// (which adds a `note:` line, or a whole backtrace when `RUST_BACKTRACE` is set):
+///
+/// ```text
+/// [   1.001s] ThreadId(3)  | panicked: "boom" (at threading_examples/src/bin/t01_start_vs_join.rs:59:45)
+/// ```
+///
+/// For examples that panic *on purpose* to show what `join()` or a poisoned lock does. Dropping
+/// the guard puts the previous hook back. The panic hook is process-wide, so the quiet hook
+/// applies to every thread while the guard lives (keep its scope to the deliberate panic).
+/// Prefer [`quiet_panics`], which cannot outlive its closure.
+#[must_use = "the previous panic hook is restored when the guard is dropped"]
+pub struct QuietPanics {
+    previous: Option<std::sync::Arc<Hook>>,
+}
+
+impl QuietPanics {
+    /// Installs the one-line hook, remembering the current one.
+    ///
+    /// # Panics
+    /// When called from a thread that is already panicking (`std::panic::set_hook` forbids it).
+    pub fn install() -> Self {
+        let previous = std::sync::Arc::new(std::panic::take_hook());
+        std::panic::set_hook(Box::new(|info| {
+            let msg = panic_message(info.payload());
+            let line = match info.location() {
+                Some(at) => label_line(false, &format!("panicked: {msg:?} (at {at})")),
+                None => label_line(false, &format!("panicked: {msg:?}")),
+            };
+            // One write of one line, like `say!`, so it cannot tear.
+            eprintln!("{line}");
+        }));
+        Self {
+            previous: Some(previous),
+        }
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        // `set_hook` panics on a panicking thread (that would abort): during an unwind the quiet
+        // hook stays, which only makes later reports shorter.
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(previous) = self.previous.take() {
+            drop(std::panic::take_hook());
+            std::panic::set_hook(Box::new(move |info| previous(info)));
+        }
+    }
+}
+
+/// Runs `f` with [`QuietPanics`] installed: deliberate panics inside it (in any thread that
+/// panics while `f` runs) print one clean line, even with `RUST_BACKTRACE=1`.
+///
+/// ```
+/// let joined = utilities::output::quiet_panics(|| {
+///     std::thread::spawn(|| -> u32 { panic!("boom") }).join()
+/// });
+/// assert!(joined.is_err());
+/// ```
+pub fn quiet_panics<R>(f: impl FnOnce() -> R) -> R {
+    let _quiet = QuietPanics::install();
+    f()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
