@@ -7,6 +7,7 @@
 //! | [`output`] | [`say!`] and [`say_pid!`]: elapsed time + thread name (+ pid) + message, so interleaving is visible |
 //! | [`timeline`] | record spans from threads, tasks or child processes; draw them as a terminal Gantt chart or SVG |
 //! | [`table`] | aligned text tables for results |
+//! | [`gauge`] | the one in-flight gauge: how many are inside now, the high-water mark, the total |
 //! | [`chart`] | SVG bar and line charts for benchmark results |
 //! | [`testkit`] | helpers for the tests that run the real example binaries |
 //!
@@ -20,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod gauge;
 pub mod output;
 pub mod table;
 pub mod testkit;
@@ -27,10 +29,14 @@ pub mod time_scale;
 pub mod timeline;
 pub mod timing;
 
+pub use gauge::Gauge;
 pub use output::{elapsed_since_start, thread_label};
 pub use table::Table;
 pub use time_scale::{
     FAST_VAR, TIME_SCALE_VAR, fast_mode, scaled, secs, sleep, sleep_secs, time_scale,
 };
 pub use timeline::{Span, Timeline};
-pub use timing::{Stopwatch, format_duration, format_rate, print_time_taken, timed};
+pub use timing::{
+    Stopwatch, cores_used, format_duration, format_rate, print_time_taken, process_cpu_time,
+    thread_cpu_time, timed,
+};

@@ -85,6 +85,47 @@ pub fn format_rate(count: f64, d: Duration) -> String {
     }
 }
 
+/// CPU time this whole process has used so far (user + system, every thread), from
+/// `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`.
+///
+/// CPU time ÷ wall time over a region says how many cores the process really got: about 2.0 for
+/// two busy threads on an idle 2-core machine, nearer 1.0 when other programs took a core. A
+/// speedup claim can only be judged when the process got the cores it needed.
+pub fn process_cpu_time() -> Duration {
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+/// CPU time the calling thread has used so far, from `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
+pub fn thread_cpu_time() -> Duration {
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+fn cpu_clock(clock: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec, and both clock ids exist on every Linux since
+    // 2.6.12; clock_gettime writes only into `ts`.
+    let rc = unsafe { libc::clock_gettime(clock, &raw mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// How many cores' worth of CPU a region got: `cpu ÷ wall` (0.0 for an empty region).
+pub fn cores_used(cpu: Duration, wall: Duration) -> f64 {
+    if wall.is_zero() {
+        0.0
+    } else {
+        cpu.as_secs_f64() / wall.as_secs_f64()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +166,29 @@ mod tests {
         });
         assert_eq!(v, 7);
         assert!(d >= Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod cpu_tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_thread_uses_cpu_and_a_sleeping_one_does_not() {
+        let (cpu0, t0) = (thread_cpu_time(), Instant::now());
+        std::thread::sleep(Duration::from_millis(30));
+        let slept = thread_cpu_time() - cpu0;
+        assert!(
+            slept < Duration::from_millis(15),
+            "sleeping used {slept:?} of CPU"
+        );
+        let cpu1 = process_cpu_time();
+        let mut x = 0u64;
+        while t0.elapsed() < Duration::from_millis(80) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert!(process_cpu_time() > cpu1, "spinning used no CPU");
+        assert!(cores_used(Duration::from_millis(70), Duration::from_millis(100)) < 0.71);
+        assert!(cores_used(Duration::ZERO, Duration::ZERO).abs() < f64::EPSILON);
     }
 }
