@@ -11,17 +11,21 @@
 //! | [`spawn`] | cost to start a thread, a process, a task |
 //! | [`memory`] | resident memory per idle thread, process, task |
 //! | [`python`] | runs the Python scripts in `comparison/python/` |
+//! | [`measure`] | contention-aware timing: CPU time with every sample, interleaved rounds, same-round ratios, p10–p90, the busy-machine classifier |
 //! | [`stats`], [`report`] | median/min, speedup, efficiency; tables, JSON, SVG, verdict |
-//! | [`app`] | the program behind every `comparison` binary |
+//! | [`cli`], [`bench`], [`parts`] | the program behind every `comparison` binary: command line, the run, one module per part |
 //! | [`procpool`], [`worker`] | the process pool and the worker side of it |
 //!
 //! Run it with `cargo run --release --bin comparison` (debug timings are not representative).
 #![warn(missing_docs)]
 
-pub mod app;
+pub mod bench;
+pub mod cli;
 pub mod cpu;
 pub mod io;
+pub mod measure;
 pub mod memory;
+pub mod parts;
 pub mod procpool;
 pub mod python;
 pub mod report;

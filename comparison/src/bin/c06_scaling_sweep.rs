@@ -11,5 +11,5 @@
 
 fn main() -> std::process::ExitCode {
     comparison::worker_entry(); // a pool worker serves and exits here
-    comparison::app::main_with(&[comparison::app::Part::Sweep])
+    comparison::cli::main_with(&[comparison::cli::Part::Sweep])
 }

@@ -10,5 +10,5 @@
 
 fn main() -> std::process::ExitCode {
     comparison::worker_entry(); // a pool worker serves and exits here
-    comparison::app::main_with(&[comparison::app::Part::Sync])
+    comparison::cli::main_with(&[comparison::cli::Part::Sync])
 }

@@ -1,0 +1,433 @@
+//! The benchmark run shared by every part: the runtime, the HTTP client, the process pool, the
+//! progress bar, the sections measured so far, the verdict and the files. Each part lives in
+//! its own module under [`crate::parts`] and adds one or more [`Section`]s.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+
+use crate::cli::{Args, Config, Part};
+use crate::procpool::ProcessPool;
+use crate::python;
+use crate::report::{Machine, Report, Row, Section, percent, s3, times};
+use crate::stats::{Measured, measure};
+
+/// Progress bar on stderr (hidden when stderr is not a terminal, e.g. in tests and pipes).
+pub(crate) struct Progress {
+    pub(crate) bar: ProgressBar,
+}
+
+impl Progress {
+    pub(crate) fn new(parts: usize) -> Self {
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(parts as u64);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} [{bar:24}] part {pos}/{len} {elapsed} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Self { bar }
+    }
+
+    pub(crate) fn step(&self, msg: &str) {
+        self.bar.set_message(msg.to_owned());
+    }
+
+    pub(crate) fn print(&self, text: &str) {
+        self.bar.suspend(|| print!("{text}"));
+    }
+}
+
+/// The benchmark run: configuration, shared runtime and pools, and the sections measured.
+pub struct Bench {
+    pub(crate) cfg: Config,
+    pub(crate) python: Option<String>,
+    pub(crate) progress: Progress,
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) client: reqwest::Client,
+    pub(crate) pool: Option<ProcessPool>,
+    pub(crate) sections: Vec<Section>,
+}
+
+pub(crate) fn ms_label(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1e3)
+}
+
+pub(crate) fn size_label(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+pub(crate) fn opt_s3(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_owned(), s3)
+}
+
+/// The standard table of a timed section.
+pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -> String {
+    let with_py = rows.iter().any(|r| r.python.is_some());
+    let mut header = vec!["mode", "workers/tasks", "median (s)", "min (s)", "speedup"];
+    if efficiency {
+        header.push("efficiency");
+    }
+    if with_py {
+        header.extend([python_header, "Py speedup", "Python/Rust"]);
+    }
+    header.push("note");
+    let mut t = utilities::Table::new(header);
+    for r in rows {
+        let mut cells = vec![
+            r.mode.clone(),
+            r.workers.clone(),
+            s3(r.median),
+            s3(r.min),
+            times(r.speedup),
+        ];
+        if efficiency {
+            cells.push(percent(r.efficiency));
+        }
+        if with_py {
+            cells.extend([opt_s3(r.python), times(r.python_speedup), times(r.ratio)]);
+        }
+        cells.push(r.note.clone());
+        t.row(cells);
+    }
+    t.to_string()
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or NaN when unavailable.
+pub(crate) fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN)
+}
+
+pub(crate) fn check_checksums(section: &mut Section) {
+    let expected = section.expected_checksum;
+    section.checksums_agree = section
+        .rows
+        .iter()
+        .filter_map(|r| r.checksum)
+        .all(|c| expected.is_none_or(|e| e == c));
+}
+
+impl Bench {
+    /// Sets up the runtime and the HTTP client.
+    ///
+    /// # Errors
+    /// When the runtime or client cannot be built.
+    pub fn new(cfg: Config, python: Option<String>, parts: usize) -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(cfg.cores)
+            .enable_all()
+            .build()?;
+        let client = reqwest::Client::builder().no_proxy().build()?;
+        Ok(Self {
+            cfg,
+            python,
+            progress: Progress::new(parts),
+            rt,
+            client,
+            pool: None,
+            sections: Vec::new(),
+        })
+    }
+
+    pub(crate) fn measure(&self, label: &str, f: impl FnMut() -> Result<u64>) -> Result<Measured> {
+        self.progress.step(label);
+        measure(self.cfg.warmup, self.cfg.runs, f).with_context(|| format!("mode {label}"))
+    }
+
+    /// Like `measure`, with at most 3 runs: for the many points of a sweep.
+    pub(crate) fn measure_few(
+        &self,
+        label: &str,
+        f: impl FnMut() -> Result<u64>,
+    ) -> Result<Measured> {
+        self.progress.step(label);
+        measure(self.cfg.warmup, self.cfg.runs.min(3), f).with_context(|| format!("mode {label}"))
+    }
+
+    /// The CPU process pool (one worker per core), started on first use and reused.
+    pub(crate) fn take_pool(&mut self) -> Result<ProcessPool> {
+        match self.pool.take() {
+            Some(p) => Ok(p),
+            None => ProcessPool::new(self.cfg.cores),
+        }
+    }
+
+    pub(crate) fn py(&self, script: &str, args: &[String]) -> Option<Value> {
+        self.python.as_ref()?;
+        self.progress.step(&format!("python3 {script}"));
+        match python::run(script, args, Duration::from_secs(900)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.progress.print(&format!(
+                    "warning: Python {script} failed, its columns are skipped: {e:#}\n"
+                ));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, mut section: Section) {
+        // Other programs on the machine take cores away from the parallel modes: keep the
+        // 1-minute load average (it counts this program's own busy threads too) with the figures.
+        section.param("load_average_1min", load_average());
+        if section.expected_checksum.is_some() {
+            check_checksums(&mut section);
+        } else {
+            section.checksums_agree = true;
+        }
+        self.progress.print(&section.render());
+        self.sections.push(section);
+    }
+
+    /// Runs one part.
+    ///
+    /// # Errors
+    /// Any failure of a mode (including a checksum that changes between runs).
+    pub fn run_part(&mut self, part: Part) -> Result<()> {
+        match part {
+            Part::Cpu => self.part_cpu(),
+            Part::Io => self.part_io(),
+            Part::Sweep => self.part_sweep(),
+            Part::Sync => self.part_sync(),
+            Part::Serialization => self.part_serialization(),
+            Part::Spawn => self.part_spawn(),
+            Part::Memory => self.part_memory(),
+            Part::Python => self.part_threads_vs_processes(),
+        }
+    }
+
+    fn verdict(&self) -> String {
+        let sec = |id: &str| self.sections.iter().find(|s| s.id == id);
+        let mut parts = Vec::new();
+        let cores = self.cfg.cores;
+        if let Some(s) = sec("cpu") {
+            let sp = |k: &str| s.row(k).and_then(|r| r.speedup).unwrap_or(f64::NAN);
+            let delay = s
+                .params
+                .get("ticker_delay_on_runtime_ms")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::NAN);
+            let mut text = format!(
+                "On this {cores}-core machine CPU-bound work ran at {:.2}× the sequential speed with one thread per task, {:.2}× with a rayon pool and {:.2}× with the process pool (the ceiling is {cores}×); tokio's spawn_blocking gave {:.2}×, and doing the same work directly on the runtime gave {:.2}× but held a 5 ms ticker up for {delay:.0} ms, which is why CPU work does not belong on async workers",
+                sp("threads"),
+                sp("rayon"),
+                sp("process_pool"),
+                sp("spawn_blocking"),
+                sp("on_runtime"),
+            );
+            if let Some(r) = s.row("sequential").and_then(|r| r.ratio) {
+                let py_threads = s
+                    .row("threads")
+                    .and_then(|r| r.python_speedup)
+                    .unwrap_or(f64::NAN);
+                text.push_str(&format!(
+                    ", while Python was {r:.0}× slower sequentially and its threads reached only {py_threads:.2}× (the GIL)"
+                ));
+            }
+            parts.push(text + ".");
+        }
+        if let Some(s) = sec("io_http").or_else(|| sec("io_sleep")) {
+            let lat = s
+                .params
+                .get("latency_s")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::NAN);
+            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
+            parts.push(format!(
+                "For waiting, {} tasks of {:.0} ms took {:.2} s one after another but {:.2} s with tokio tasks and {:.2} s with one thread each ({:.2}× and {:.2}× one latency); fixed pools are bounded by their worker count ({:.2} s threads, {:.2} s processes).",
+                s.params.get("tasks").and_then(Value::as_u64).unwrap_or(0),
+                lat * 1e3,
+                t("sequential"),
+                t("tokio"),
+                t("threads"),
+                t("tokio") / lat,
+                t("threads") / lat,
+                t("thread_pool"),
+                t("process_pool"),
+            ));
+        }
+        if let Some(s) = sec("sweep_io") {
+            let lat = s
+                .params
+                .get("latency_s")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::NAN);
+            let max_tokio = s
+                .rows
+                .iter()
+                .filter(|r| r.key.starts_with("tokio_"))
+                .max_by_key(|r| r.workers.parse::<u64>().unwrap_or(0));
+            let max_threads = s
+                .rows
+                .iter()
+                .filter(|r| r.key.starts_with("threads_"))
+                .max_by_key(|r| r.workers.parse::<u64>().unwrap_or(0));
+            if let (Some(k), Some(th)) = (max_tokio, max_threads) {
+                parts.push(format!(
+                    "Scaling up, {} tokio sleeps finished in {:.2}× one sleep and {} threads in {:.2}×.",
+                    k.workers,
+                    k.median / lat,
+                    th.workers,
+                    th.median / lat
+                ));
+            }
+        }
+        if let Some(s) = sec("spawn") {
+            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
+            parts.push(format!(
+                "Starting a worker cost {:.1} µs for a thread, {:.2} µs for a tokio task and {:.0} µs for a process (re-exec), {:.0} µs with a bare fork.",
+                t("thread"),
+                t("task"),
+                t("process"),
+                t("fork")
+            ));
+        }
+        if let Some(s) = sec("memory") {
+            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
+            parts.push(format!(
+                "An idle thread kept {:.0} KiB resident, an idle task {:.2} KiB and an idle process {:.0} KiB (PSS).",
+                t("thread"),
+                t("task"),
+                t("process_pss")
+            ));
+        }
+        if let Some(s) = sec("sync") {
+            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
+            parts.push(format!(
+                "Sharing one counter cost {:.1} ms behind a Mutex and {:.1} ms as an atomic, against {:.1} ms for per-thread sums merged at the end.",
+                t("mutex") * 1e3,
+                t("atomic") * 1e3,
+                t("local") * 1e3
+            ));
+        }
+        if let Some(s) = sec("serialization") {
+            let notes: Vec<&str> = s
+                .notes
+                .iter()
+                .filter(|n| n.contains(" work: "))
+                .map(String::as_str)
+                .collect();
+            if !notes.is_empty() {
+                parts.push(format!("Process pools and data: {}.", notes.join("; ")));
+            }
+        }
+        let missed: Vec<String> = self
+            .sections
+            .iter()
+            .flat_map(|s| s.targets.iter())
+            .filter(|t| !t.met)
+            .map(|t| t.claim.clone())
+            .collect();
+        if missed.is_empty() {
+            parts.push("Every performance target was met on this run.".into());
+        } else {
+            parts.push(format!(
+                "Targets missed on this run: {}.",
+                missed.join("; ")
+            ));
+        }
+        parts.join(" ")
+    }
+
+    /// Finishes: verdict, JSON and SVG files.
+    ///
+    /// # Errors
+    /// I/O errors while writing the files.
+    pub fn finish(mut self, parts: &[Part], args: &Args, started: Instant) -> Result<bool> {
+        if let Some(pool) = self.pool.take() {
+            pool.shutdown()?;
+        }
+        self.progress.bar.finish_and_clear();
+        let verdict = self.verdict();
+        println!("\n== Verdict ==\n{verdict}");
+        let all_agree = self.sections.iter().all(|s| s.checksums_agree);
+        let report = Report {
+            tool: "comparison".into(),
+            parts: parts.iter().map(|p| p.name().to_owned()).collect(),
+            quick: self.cfg.quick,
+            time_scale: utilities::time_scale(),
+            runs: self.cfg.runs,
+            warmup: self.cfg.warmup,
+            machine: Machine::detect(self.python.clone()),
+            sections: std::mem::take(&mut self.sections),
+            all_checksums_agree: all_agree,
+            verdict,
+            wall_seconds: started.elapsed().as_secs_f64(),
+        };
+        println!(
+            "\nmachine: {} cores, {}, {}, {} MiB, {} build, {}{}",
+            report.machine.cores,
+            report.machine.cpu,
+            report.machine.os,
+            report.machine.memory_mib,
+            report.machine.build_profile,
+            report.machine.rustc,
+            report
+                .machine
+                .python
+                .as_ref()
+                .map_or_else(String::new, |v| format!(", Python {v}")),
+        );
+        if let Some(path) = &args.json {
+            report.write_json(path)?;
+            println!("JSON written to {}", path.display());
+        }
+        if let Some(dir) = &args.svg {
+            let files = report.write_svgs(dir)?;
+            println!("{} SVG charts written to {}", files.len(), dir.display());
+        }
+        if all_agree {
+            println!("All checksums agree.");
+        } else {
+            eprintln!(
+                "CHECKSUM MISMATCH: some mode computed a different result (see the tables above)"
+            );
+        }
+        Ok(all_agree)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, checksum: u64) -> Row {
+        Row {
+            key: key.into(),
+            checksum: Some(checksum),
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_mode_with_another_checksum_fails_the_section() {
+        let mut s = Section {
+            expected_checksum: Some(45),
+            rows: vec![row("sequential", 45), row("threads", 45)],
+            ..Section::default()
+        };
+        check_checksums(&mut s);
+        assert!(s.checksums_agree);
+        s.rows.push(row("rayon", 44));
+        check_checksums(&mut s);
+        assert!(!s.checksums_agree);
+        assert!(s.render().contains("MISMATCH"));
+    }
+}

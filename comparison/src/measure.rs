@@ -1,0 +1,548 @@
+//! Contention-aware measurement: every sample carries the CPU time the work got beside its wall
+//! time, modes run interleaved in rounds (A B C, A B C, …), each ratio comes from the pair taken
+//! in the same round, and every ratio is reported with its p10–p90 spread.
+//!
+//! Why: on a shared machine other programs take cores away at random moments. A speedup that
+//! divides two medians taken minutes apart compares two different machines; one taken from
+//! pairs in the same round compares the same one. And CPU time ÷ wall time says whether the
+//! work got the cores it needed: when it did not, the honest answer is "inconclusive (machine
+//! busy: got 0.7 of 2 cores)", never a confident "missed" (or an impossible 121 % efficiency).
+
+use std::fmt;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+/// A sample's CPU time must reach this fraction of the cores the mode needs; below it the
+/// machine was busy (other programs held the cores) and the sample cannot judge a speedup.
+pub const CORES_GOT_ENOUGH: f64 = 0.85;
+
+/// A speedup above `cores × IMPOSSIBLE_MARGIN` means the baseline was slowed down by other
+/// programs (no program runs faster than its cores allow).
+pub const IMPOSSIBLE_MARGIN: f64 = 1.03;
+
+/// One timed run: wall seconds and the CPU seconds spent by this process (every thread), its
+/// reaped children and the named worker processes during it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Sample {
+    /// Wall time, seconds.
+    pub wall: f64,
+    /// CPU time, seconds (user + system).
+    pub cpu: f64,
+}
+
+impl Sample {
+    /// Cores' worth of CPU the run got: CPU ÷ wall.
+    pub fn cores(&self) -> f64 {
+        if self.wall > 0.0 {
+            self.cpu / self.wall
+        } else {
+            0.0
+        }
+    }
+}
+
+/// CPU time (seconds) of this process so far, plus its reaped children, plus the live processes
+/// `pids` (read from `/proc/<pid>/schedstat`, nanoseconds on the CPU).
+pub fn cpu_now(pids: &[u32]) -> f64 {
+    let own = utilities::timing::process_cpu_time().as_secs_f64();
+    own + children_cpu() + pids.iter().map(|&p| pid_cpu(p)).sum::<f64>()
+}
+
+/// CPU seconds of the children this process has reaped (`getrusage(RUSAGE_CHILDREN)`).
+pub fn children_cpu() -> f64 {
+    // SAFETY: an all-zero rusage is a valid value; getrusage only writes into it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid, writable rusage; RUSAGE_CHILDREN is a valid `who`.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut ru) } != 0 {
+        return 0.0;
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// CPU seconds of a live process's main thread, from `/proc/<pid>/schedstat` (0 when gone).
+pub fn pid_cpu(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/schedstat"))
+        .ok()
+        .and_then(|t| {
+            t.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |ns| ns * 1e-9)
+}
+
+/// Times `f` once, with its CPU time (including the processes `pids`).
+///
+/// # Errors
+/// Whatever `f` returns.
+pub fn sample<T>(pids: &[u32], f: impl FnOnce() -> Result<T>) -> Result<(T, Sample)> {
+    let cpu0 = cpu_now(pids);
+    let start = Instant::now();
+    let value = f()?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = (cpu_now(pids) - cpu0).max(0.0);
+    Ok((value, Sample { wall, cpu }))
+}
+
+/// One mode of an interleaved measurement.
+pub struct Mode<'a> {
+    /// Stable key (`threads`, `rayon`, …).
+    pub key: String,
+    /// Cores the mode can use at most (1 for sequential, the worker count capped by the cores).
+    pub needs: f64,
+    /// Processes whose CPU time counts for this mode (pool workers); read before every sample.
+    pub pids: Box<dyn Fn() -> Vec<u32> + 'a>,
+    /// The work; returns its checksum.
+    pub run: Box<dyn FnMut() -> Result<u64> + 'a>,
+}
+
+impl<'a> Mode<'a> {
+    /// A mode with no worker processes.
+    pub fn new(key: &str, needs: f64, run: impl FnMut() -> Result<u64> + 'a) -> Self {
+        Self {
+            key: key.to_owned(),
+            needs,
+            pids: Box::new(Vec::new),
+            run: Box::new(run),
+        }
+    }
+
+    /// The CPU time of these processes (read before each sample) counts for this mode.
+    #[must_use]
+    pub fn with_pids(mut self, pids: impl Fn() -> Vec<u32> + 'a) -> Self {
+        self.pids = Box::new(pids);
+        self
+    }
+}
+
+/// What one mode measured over all rounds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// The mode's key.
+    pub key: String,
+    /// Cores the mode can use at most.
+    pub needs: f64,
+    /// One sample per round, in round order.
+    pub samples: Vec<Sample>,
+    /// The checksum every run agreed on.
+    pub checksum: u64,
+}
+
+impl Series {
+    /// Wall times, seconds.
+    pub fn walls(&self) -> Vec<f64> {
+        self.samples.iter().map(|s| s.wall).collect()
+    }
+
+    /// Median wall time.
+    pub fn median(&self) -> f64 {
+        crate::stats::median(&self.walls())
+    }
+
+    /// Median cores got (CPU ÷ wall).
+    pub fn cores_got(&self) -> f64 {
+        crate::stats::median(&self.samples.iter().map(Sample::cores).collect::<Vec<_>>())
+    }
+}
+
+/// Runs every mode `warmup` times, then `rounds` rounds of every mode in turn (A B C, A B C, …),
+/// so that each round's samples saw the same machine.
+///
+/// # Errors
+/// A failing mode, or a checksum that changes between runs (the work would not be the same).
+pub fn rounds(
+    warmup: usize,
+    rounds: usize,
+    modes: &mut [Mode<'_>],
+    mut on_round: impl FnMut(usize),
+) -> Result<Vec<Series>> {
+    let mut out: Vec<Series> = modes
+        .iter()
+        .map(|m| Series {
+            key: m.key.clone(),
+            needs: m.needs,
+            samples: Vec::new(),
+            checksum: 0,
+        })
+        .collect();
+    let mut seen: Vec<Option<u64>> = vec![None; modes.len()];
+    for round in 0..warmup + rounds.max(1) {
+        on_round(round);
+        for (i, m) in modes.iter_mut().enumerate() {
+            let pids = (m.pids)();
+            let (value, s) = sample(&pids, || (m.run)())?;
+            match seen[i] {
+                Some(c) if c != value => {
+                    bail!("{}: checksum changed between runs: {c} then {value}", m.key)
+                }
+                _ => seen[i] = Some(value),
+            }
+            if round >= warmup {
+                out[i].samples.push(s);
+            }
+        }
+    }
+    for (o, c) in out.iter_mut().zip(seen) {
+        o.checksum = c.unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// The `p`-th percentile (0–100) of `xs`, interpolated linearly between the two nearest ranks;
+/// NaN when empty.
+pub fn percentile(xs: &[f64], p: f64) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let rank = (p.clamp(0.0, 100.0) / 100.0) * (v.len() - 1) as f64;
+    let lo = rank.floor() as usize;
+    let hi = rank.ceil() as usize;
+    v[lo] + (v[hi] - v[lo]) * (rank - lo as f64)
+}
+
+/// A figure with its spread: p10, median and p90 of its samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Number of values it was computed from.
+    pub n: usize,
+}
+
+impl Spread {
+    /// The spread of `xs`.
+    pub fn of(xs: &[f64]) -> Self {
+        Self {
+            p10: percentile(xs, 10.0),
+            p50: percentile(xs, 50.0),
+            p90: percentile(xs, 90.0),
+            n: xs.len(),
+        }
+    }
+
+    /// `1.95× (1.90–1.98)`.
+    pub fn times(&self) -> String {
+        if self.p50.is_finite() {
+            format!("{:.2}× ({:.2}–{:.2})", self.p50, self.p10, self.p90)
+        } else {
+            "-".into()
+        }
+    }
+}
+
+/// Same-round ratios `base.wall / mode.wall` (how many times faster the mode was than the
+/// baseline, round by round), from the rounds where both got the cores they need (`clean`),
+/// or from every round when `clean` is false.
+pub fn paired_ratios(base: &Series, mode: &Series, clean: bool) -> Vec<f64> {
+    base.samples
+        .iter()
+        .zip(&mode.samples)
+        .filter(|(b, m)| !clean || (got_enough(b, base.needs) && got_enough(m, mode.needs)))
+        .filter(|(_, m)| m.wall > 0.0)
+        .map(|(b, m)| b.wall / m.wall)
+        .collect()
+}
+
+/// True when a sample got at least [`CORES_GOT_ENOUGH`] of the cores its mode needs.
+pub fn got_enough(s: &Sample, needs: f64) -> bool {
+    s.cores() >= CORES_GOT_ENOUGH * needs
+}
+
+/// Why a figure cannot be judged: the program got `got` cores' worth of CPU where it needed
+/// `needed` of the machine's `of`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Busy {
+    /// Cores' worth of CPU the work got (median CPU ÷ wall).
+    pub got: f64,
+    /// Cores it needed.
+    pub needed: f64,
+    /// Cores of the machine.
+    pub of: usize,
+}
+
+impl fmt::Display for Busy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.needed.round();
+        let unit = if (n - 1.0).abs() < f64::EPSILON {
+            "core"
+        } else {
+            "cores"
+        };
+        write!(f, "machine busy: got {:.1} of {n} {unit}", self.got)
+    }
+}
+
+/// The contention classifier: `Some(Busy)` when work that needs `needed` cores got fewer than
+/// [`CORES_GOT_ENOUGH`] of them (`got` = CPU ÷ wall), on a machine of `of` cores.
+pub fn classify(got: f64, needed: f64, of: usize) -> Option<Busy> {
+    let needed = needed.min(of as f64).max(0.0);
+    (got < CORES_GOT_ENOUGH * needed).then_some(Busy { got, needed, of })
+}
+
+/// How a target came out on this run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Status {
+    /// The goal was reached.
+    Met,
+    /// The goal was not reached although the machine gave the work its cores.
+    Missed,
+    /// The run cannot say: the reason is printed (machine busy, impossible figure).
+    Inconclusive {
+        /// Why, e.g. `machine busy: got 0.7 of 2 cores`.
+        reason: String,
+    },
+}
+
+impl Status {
+    /// Judges a goal: inconclusive when `busy` says the work did not get its cores, else met or
+    /// missed. A met goal stays met even on a busy machine (contention only slows work down),
+    /// unless the figure is impossible (`impossible`: e.g. a speedup above the core count).
+    pub fn judge(met: bool, busy: Option<Busy>, impossible: Option<String>) -> Self {
+        if let Some(reason) = impossible {
+            return Self::Inconclusive { reason };
+        }
+        match (met, busy) {
+            (true, _) => Self::Met,
+            (false, None) => Self::Missed,
+            (false, Some(b)) => Self::Inconclusive {
+                reason: b.to_string(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Met => f.write_str("met"),
+            Self::Missed => f.write_str("MISSED"),
+            Self::Inconclusive { reason } => write!(f, "inconclusive ({reason})"),
+        }
+    }
+}
+
+/// A speedup compared with what `cores` cores allow: the reason it is impossible (the baseline
+/// was slowed by other programs), or `None` when it is possible.
+pub fn impossible_speedup(speedup: f64, cores: f64) -> Option<String> {
+    (speedup > cores * IMPOSSIBLE_MARGIN).then(|| {
+        format!(
+            "impossible {speedup:.2}× on {cores:.0} cores: the baseline was slowed by other programs"
+        )
+    })
+}
+
+/// Cores the whole machine can give right now: `threads` threads spin for `for_ms` ms and
+/// CPU ÷ wall is measured (about `threads` on an idle machine, less when other programs run).
+pub fn probe_cores(threads: usize, for_ms: u64) -> f64 {
+    let limit = std::time::Duration::from_millis(for_ms);
+    let (_, s) = sample(&[], || {
+        std::thread::scope(|sc| {
+            for _ in 0..threads.max(1) {
+                sc.spawn(|| {
+                    let start = Instant::now();
+                    let mut x = 0u64;
+                    while start.elapsed() < limit {
+                        for i in 0..1000 {
+                            x = x.wrapping_add(std::hint::black_box(i));
+                        }
+                    }
+                    x
+                });
+            }
+        });
+        Ok(())
+    })
+    .unwrap_or((
+        (),
+        Sample {
+            wall: 1.0,
+            cpu: 0.0,
+        },
+    ));
+    s.cores()
+}
+
+/// Many one-shot timings of a tiny operation (spawn, round trip, ping-pong): `n` samples, or
+/// more until `min_secs` have passed, each timed alone; returns the samples in microseconds
+/// and the cores the machine gave before and after (the smaller of two probes).
+///
+/// # Errors
+/// A failing operation.
+pub fn micro(
+    n: usize,
+    min_secs: f64,
+    cores: usize,
+    mut op: impl FnMut() -> Result<()>,
+) -> Result<Micro> {
+    let before = probe_cores(cores, 30);
+    let mut us = Vec::with_capacity(n);
+    let start = Instant::now();
+    while us.len() < n || start.elapsed().as_secs_f64() < min_secs {
+        let t = Instant::now();
+        op()?;
+        us.push(t.elapsed().as_secs_f64() * 1e6);
+        if us.len() >= 50 * n.max(1) {
+            break;
+        }
+    }
+    let after = probe_cores(cores, 30);
+    Ok(Micro::new(us, before.min(after), cores))
+}
+
+/// Microsecond figures of one tiny operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Micro {
+    /// Number of samples.
+    pub samples: usize,
+    /// Median, µs.
+    pub p50: f64,
+    /// 90th percentile, µs.
+    pub p90: f64,
+    /// 99th percentile, µs.
+    pub p99: f64,
+    /// Cores the machine gave around the measurement (probe).
+    pub machine_cores: f64,
+    /// Set when the machine was busy.
+    pub busy: Option<Busy>,
+}
+
+impl Micro {
+    /// Figures of `us` (microseconds), with the probe's verdict.
+    pub fn new(us: Vec<f64>, probe: f64, cores: usize) -> Self {
+        Self {
+            samples: us.len(),
+            p50: percentile(&us, 50.0),
+            p90: percentile(&us, 90.0),
+            p99: percentile(&us, 99.0),
+            machine_cores: probe,
+            busy: classify(probe, cores as f64, cores),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(wall: f64, cpu: f64) -> Sample {
+        Sample { wall, cpu }
+    }
+
+    fn series(key: &str, needs: f64, samples: Vec<Sample>) -> Series {
+        Series {
+            key: key.into(),
+            needs,
+            samples,
+            checksum: 0,
+        }
+    }
+
+    #[test]
+    fn point_seven_cores_of_two_is_inconclusive() {
+        let sample = s(1.0, 0.7);
+        let busy = classify(sample.cores(), 2.0, 2).expect("0.7 of 2 cores is busy");
+        assert_eq!(busy.to_string(), "machine busy: got 0.7 of 2 cores");
+        let status = Status::judge(false, Some(busy), None);
+        assert_eq!(
+            status.to_string(),
+            "inconclusive (machine busy: got 0.7 of 2 cores)"
+        );
+        // the same figure with the cores it needed is a confident miss
+        assert_eq!(classify(1.95, 2.0, 2), None);
+        assert_eq!(
+            Status::judge(false, classify(1.95, 2.0, 2), None),
+            Status::Missed
+        );
+        // a sequential mode needs one core: 0.95 of it is enough
+        assert_eq!(classify(0.95, 1.0, 2), None);
+        // a mode cannot need more cores than the machine has
+        assert_eq!(classify(1.9, 4.0, 2), None);
+    }
+
+    #[test]
+    fn a_met_goal_stays_met_but_an_impossible_one_is_inconclusive() {
+        let busy = classify(0.7, 2.0, 2);
+        assert_eq!(Status::judge(true, busy, None), Status::Met);
+        let why = impossible_speedup(2.42, 2.0).expect("2.42× on 2 cores is impossible");
+        assert!(why.contains("impossible 2.42×"), "{why}");
+        assert!(matches!(
+            Status::judge(true, None, Some(why)),
+            Status::Inconclusive { .. }
+        ));
+        assert_eq!(impossible_speedup(1.98, 2.0), None);
+    }
+
+    #[test]
+    fn percentiles_interpolate_between_ranks() {
+        let xs: Vec<f64> = (1..=11).map(f64::from).collect(); // 1..=11
+        assert!((percentile(&xs, 50.0) - 6.0).abs() < 1e-12);
+        assert!((percentile(&xs, 10.0) - 2.0).abs() < 1e-12);
+        assert!((percentile(&xs, 90.0) - 10.0).abs() < 1e-12);
+        assert!((percentile(&[1.0, 2.0], 50.0) - 1.5).abs() < 1e-12);
+        assert!((percentile(&[4.0, 1.0, 3.0, 2.0], 0.0) - 1.0).abs() < 1e-12);
+        assert!((percentile(&[4.0, 1.0, 3.0, 2.0], 100.0) - 4.0).abs() < 1e-12);
+        assert!(percentile(&[], 50.0).is_nan());
+        let sp = Spread::of(&xs);
+        assert_eq!((sp.p10, sp.p50, sp.p90, sp.n), (2.0, 6.0, 10.0, 11));
+        assert_eq!(sp.times(), "6.00× (2.00–10.00)");
+    }
+
+    #[test]
+    fn ratios_pair_samples_of_the_same_round_and_drop_busy_rounds() {
+        // round 2: the baseline was slowed (0.5 of 1 core): a 4× "speedup" that is not real
+        let base = series("seq", 1.0, vec![s(2.0, 2.0), s(4.0, 2.0), s(2.2, 2.2)]);
+        let mode = series("thr", 2.0, vec![s(1.0, 2.0), s(1.0, 2.0), s(1.1, 2.2)]);
+        let all = paired_ratios(&base, &mode, false);
+        assert_eq!(all.len(), 3);
+        assert!((all[1] - 4.0).abs() < 1e-12);
+        let clean = paired_ratios(&base, &mode, true);
+        assert_eq!(clean.len(), 2, "{clean:?}");
+        assert!(clean.iter().all(|r| (r - 2.0).abs() < 1e-12));
+        // pairs are by round, not by sorted medians: mode samples swapped give other ratios
+        let swapped = series("thr", 2.0, vec![s(1.1, 2.2), s(1.0, 2.0), s(1.0, 2.0)]);
+        assert_ne!(paired_ratios(&base, &swapped, false), all);
+    }
+
+    #[test]
+    fn rounds_interleave_the_modes_and_check_checksums() {
+        let order = std::cell::RefCell::new(Vec::new());
+        let mut modes = vec![
+            Mode::new("a", 1.0, || {
+                order.borrow_mut().push('a');
+                Ok(1)
+            }),
+            Mode::new("b", 1.0, || {
+                order.borrow_mut().push('b');
+                Ok(2)
+            }),
+        ];
+        let out = rounds(1, 2, &mut modes, |_| {}).unwrap();
+        drop(modes);
+        assert_eq!(order.into_inner(), ['a', 'b', 'a', 'b', 'a', 'b']);
+        assert_eq!(out[0].samples.len(), 2, "warm-up round not kept");
+        assert_eq!((out[0].checksum, out[1].checksum), (1, 2));
+        let mut n = 0;
+        let mut changing = vec![Mode::new("c", 1.0, || {
+            n += 1;
+            Ok(n)
+        })];
+        let err = rounds(0, 2, &mut changing, |_| {}).unwrap_err();
+        assert!(err.to_string().contains("checksum changed"), "{err}");
+    }
+
+    #[test]
+    fn cpu_time_is_counted_for_the_sample() {
+        let (_, s) = sample(&[], || Ok(crate::cpu::sum_range(0, 20_000_000))).unwrap();
+        assert!(s.cpu > 0.0 && s.wall > 0.0, "{s:?}");
+    }
+}

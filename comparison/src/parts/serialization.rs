@@ -1,0 +1,201 @@
+//! Serialisation overhead (`c08`): a process pool with growing payloads, with and without shared memory.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+
+use crate::bench::{Bench, size_label};
+use crate::report::{Row, Section, SeriesOut, Sweep, s3};
+use crate::stats::{self};
+use crate::{python, serialization};
+
+impl Bench {
+    pub(crate) fn part_serialization(&mut self) -> Result<()> {
+        let cfg = self.cfg.clone();
+        let mut s = Section {
+            id: "serialization".into(),
+            title: format!(
+                "Serialisation: {} jobs × payload, light ({}) or heavy ({}) work per job",
+                cfg.ser_tasks, cfg.ser_work_light, cfg.ser_work
+            ),
+            ..Section::default()
+        };
+        s.param("tasks", cfg.ser_tasks);
+        s.param("work_light", cfg.ser_work_light);
+        s.param("work_heavy", cfg.ser_work);
+        s.param("sizes", cfg.ser_sizes.clone());
+        let sizes: Vec<usize> = cfg
+            .ser_sizes
+            .iter()
+            .copied()
+            .filter(|&b| b <= crate::procpool::MAX_JOB_BYTES)
+            .collect();
+        let mut pool = self.take_pool()?;
+        let rayon = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.cores)
+            .build()?;
+        let mut table = utilities::Table::new([
+            "payload",
+            "work",
+            "mode",
+            "median (s)",
+            "min (s)",
+            "vs sequential",
+            "sent per run",
+        ]);
+        let mut series: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
+        let mut agree = true;
+        let mut pool_speedups: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
+        let works = [("light", cfg.ser_work_light), ("heavy", cfg.ser_work)];
+        let result = (|| -> Result<()> {
+            for &size in &sizes {
+                let data = serialization::payloads(cfg.ser_tasks, size);
+                let shared = serialization::SharedPayloads::new(&data)?;
+                let label = size_label(size);
+                for (regime, work) in works {
+                    let copied = serialization::bytes_per_run(&data, work)?;
+                    let want = serialization::sequential(&data, work);
+                    let mut seq_t = f64::NAN;
+                    for (key, mode) in [
+                        ("sequential", "sequential"),
+                        ("threads", "rayon threads (borrow)"),
+                        ("process_pool", "process pool (copy)"),
+                        ("shared_memory", "process pool + shared memory"),
+                    ] {
+                        let m = self.measure_few(
+                            &format!("serialization {key} {label} {regime}"),
+                            || match key {
+                                "sequential" => Ok(serialization::sequential(&data, work)),
+                                "threads" => Ok(serialization::threads(&rayon, &data, work)),
+                                "process_pool" => {
+                                    serialization::process_pool(&mut pool, &data, work)
+                                }
+                                _ => serialization::shared_memory(&mut pool, &shared, work),
+                            },
+                        )?;
+                        let sent = match key {
+                            "process_pool" => copied.0,
+                            "shared_memory" => copied.1,
+                            _ => 0,
+                        };
+                        agree &= m.checksum == want;
+                        let t = m.timing.median();
+                        if key == "sequential" {
+                            seq_t = t;
+                        } else {
+                            let short = match key {
+                                "threads" => "threads",
+                                "process_pool" => "pool (copy)",
+                                _ => "pool (shm)",
+                            };
+                            series
+                                .entry(format!("{short}, {regime}"))
+                                .or_default()
+                                .push([size as f64, stats::speedup(seq_t, t)]);
+                        }
+                        let sp = stats::speedup(seq_t, t);
+                        if key == "process_pool" {
+                            pool_speedups.entry(regime).or_default().push((size, sp));
+                        }
+                        table.row([
+                            label.clone(),
+                            regime.to_owned(),
+                            mode.to_owned(),
+                            s3(t),
+                            s3(m.timing.min()),
+                            format!("{sp:.2}x"),
+                            size_label(sent),
+                        ]);
+                        let mut row =
+                            Row::timed(&format!("{key}_{regime}_{size}"), mode, label.clone(), &m);
+                        row.speedup = Some(sp);
+                        row.note = format!("{regime} work; {sent} bytes sent to workers per run");
+                        s.rows.push(row);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        self.pool = Some(pool);
+        result?;
+        s.checksums_agree = agree;
+        s.table = table.to_string();
+        let size_list: Vec<String> = sizes.iter().map(ToString::to_string).collect();
+        let args: Vec<String> = vec![
+            "--tasks".into(),
+            cfg.ser_tasks.to_string(),
+            "--sizes".into(),
+            size_list.join(","),
+            "--works".into(),
+            format!("{},{}", cfg.py_ser_work_light, cfg.py_ser_work),
+            "--workers".into(),
+            cfg.cores.to_string(),
+            "--runs".into(),
+            cfg.runs.min(3).to_string(),
+            "--warmup".into(),
+            cfg.warmup.min(1).to_string(),
+        ];
+        if let Some(v) = self.py("serialization.py", &args) {
+            let mut t = utilities::Table::new([
+                "payload",
+                "work",
+                "Python sequential (s)",
+                "Python Pool.map (s)",
+                "vs sequential",
+            ]);
+            for &size in &sizes {
+                let data = serialization::payloads(cfg.ser_tasks, size);
+                for (regime, work) in [("light", cfg.py_ser_work_light), ("heavy", cfg.py_ser_work)]
+                {
+                    let want = serialization::sequential(&data, work);
+                    let seq = python::mode(&v, &format!("sequential@{size}@{work}"));
+                    let pooled = python::mode(&v, &format!("processes@{size}@{work}"));
+                    if let (Some((a, ca)), Some((b, cb))) = (seq, pooled) {
+                        if ca != Some(want) || cb != Some(want) {
+                            bail!("Python serialization checksum mismatch at {size} bytes");
+                        }
+                        let sp = stats::speedup(a, b);
+                        t.row([
+                            size_label(size),
+                            regime.to_owned(),
+                            s3(a),
+                            s3(b),
+                            format!("{sp:.2}x"),
+                        ]);
+                        series
+                            .entry(format!("Python pool, {regime}"))
+                            .or_default()
+                            .push([size as f64, sp]);
+                    }
+                }
+            }
+            s.table.push_str(&format!(
+                "\nPython, same payloads (pickled bytes), light = {} and heavy = {} loop iterations per job:\n{t}",
+                cfg.py_ser_work_light, cfg.py_ser_work
+            ));
+        }
+        for (regime, speedups) in &pool_speedups {
+            s.notes.push(format!(
+                "{regime} work: {}",
+                serialization::crossover_note(speedups)
+            ));
+        }
+        s.notes.push(
+            "shared memory sends only (offset, length): the data is written once into a /dev/shm file that workers map"
+                .into(),
+        );
+        s.sweeps.push(Sweep {
+            id: "serialization".into(),
+            title: "Speedup over sequential vs payload size per job (1.0 = break-even)".into(),
+            x_label: "payload bytes per job (log scale)".into(),
+            y_label: "speedup over sequential".into(),
+            log_x: true,
+            series: series
+                .into_iter()
+                .map(|(name, points)| SeriesOut { name, points })
+                .collect(),
+        });
+        self.push(s);
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! Scaling sweeps (`c06`): CPU workers 1..2×cores, and I/O task counts from 10 upwards.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+
+use crate::bench::{Bench, ms_label, timed_table};
+use crate::procpool::ProcessPool;
+use crate::report::{Row, Section, SeriesOut, Sweep, s3};
+use crate::stats::measure;
+use crate::{cpu, io, python};
+
+impl Bench {
+    pub(crate) fn part_sweep(&mut self) -> Result<()> {
+        let cfg = self.cfg.clone();
+        // CPU: worker count 1..=2×cores.
+        let chunks = cpu::chunks(cfg.cpu_n, cfg.cpu_chunks);
+        let mut s = Section {
+            id: "sweep_cpu".into(),
+            title: format!(
+                "Scaling: CPU work (sum of 0..{}) with 1..{} workers",
+                cfg.cpu_n,
+                2 * cfg.cores
+            ),
+            expected_checksum: Some(cpu::expected_sum(cfg.cpu_n)),
+            ..Section::default()
+        };
+        s.param("n", cfg.cpu_n);
+        s.param("chunks", cfg.cpu_chunks);
+        let (mut ray, mut procs, mut ideal) = (Vec::new(), Vec::new(), Vec::new());
+        for w in 1..=2 * cfg.cores {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(w).build()?;
+            let m = self.measure_few(&format!("sweep rayon {w}"), || {
+                Ok(cpu::rayon_pool(&pool, &chunks))
+            })?;
+            s.rows.push(Row::timed(
+                &format!("rayon_{w}"),
+                "rayon pool",
+                format!("{w} threads"),
+                &m,
+            ));
+            ray.push([w as f64, m.timing.median()]);
+            let mut pp = ProcessPool::new(w)?;
+            let m = self.measure_few(&format!("sweep processes {w}"), || {
+                cpu::process_pool(&mut pp, &chunks)
+            });
+            pp.shutdown()?;
+            let m = m?;
+            s.rows.push(Row::timed(
+                &format!("process_pool_{w}"),
+                "process pool",
+                format!("{w} processes"),
+                &m,
+            ));
+            procs.push([w as f64, m.timing.median()]);
+        }
+        let base = ray.first().map_or(f64::NAN, |p| p[1]);
+        for w in 1..=2 * cfg.cores {
+            ideal.push([w as f64, base / w.min(cfg.cores) as f64]);
+        }
+        for r in &mut s.rows {
+            r.against(base, cfg.cores, true);
+        }
+        s.notes.push(format!(
+            "speedup is against the 1-thread pool; beyond {} workers there are no more cores to use",
+            cfg.cores
+        ));
+        s.sweeps.push(Sweep {
+            id: "sweep_cpu".into(),
+            title: "CPU work: time vs workers".into(),
+            x_label: "workers".into(),
+            y_label: "seconds".into(),
+            log_x: false,
+            series: vec![
+                SeriesOut {
+                    name: "rayon pool".into(),
+                    points: ray,
+                },
+                SeriesOut {
+                    name: "process pool".into(),
+                    points: procs,
+                },
+                SeriesOut {
+                    name: "ideal (1/cores)".into(),
+                    points: ideal,
+                },
+            ],
+        });
+        s.table = timed_table(&s.rows, "", true);
+        self.push(s);
+
+        // I/O: task count 10 → 100 000.
+        let lat = cfg.sweep_latency.as_secs_f64();
+        let kind = io::IoKind::Sleep(cfg.sweep_latency);
+        let mut s = Section {
+            id: "sweep_io".into(),
+            title: format!("Scaling: N tasks × {} sleep", ms_label(cfg.sweep_latency)),
+            ..Section::default()
+        };
+        s.param("latency_s", lat);
+        s.param("counts", cfg.sweep_counts.clone());
+        s.param("pool_workers", cfg.io_workers);
+        let mut io_pool = ProcessPool::new(cfg.io_workers)?;
+        let mut series: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
+        let mut table = utilities::Table::new(["mode", "tasks", "time (s)", "× one latency"]);
+        let mut all_agree = true;
+        let sweep_runs = if cfg.quick { 1 } else { 2 };
+        for &n in &cfg.sweep_counts {
+            let mut modes: Vec<(&str, &str)> = Vec::new();
+            if n <= cfg.sweep_threads_max {
+                modes.push(("threads", "std threads, one per task"));
+            }
+            if n <= cfg.sweep_pool_max {
+                modes.push(("thread_pool", "fixed thread pool"));
+            }
+            if n <= cfg.sweep_procs_max {
+                modes.push(("process_pool", "process pool"));
+            }
+            modes.push(("tokio", "tokio tasks"));
+            for (key, label) in modes {
+                self.progress.step(&format!("sweep {key} {n}"));
+                let m = measure(0, sweep_runs, || match key {
+                    "threads" => io::threads(&kind, n),
+                    "thread_pool" => io::thread_pool(&kind, n, cfg.io_workers),
+                    "process_pool" => io::processes(&mut io_pool, &kind, n),
+                    _ => io::tokio_tasks(&self.rt, &self.client, &kind, n),
+                })
+                .with_context(|| format!("sweep {key} {n}"))?;
+                all_agree &= m.checksum == io::expected(n);
+                let t = m.timing.median();
+                series.entry(label).or_default().push([n as f64, t]);
+                table.row([
+                    label.to_owned(),
+                    n.to_string(),
+                    s3(t),
+                    format!("{:.2}x", t / lat),
+                ]);
+                let mut row = Row::timed(&format!("{key}_{n}"), label, n.to_string(), &m);
+                row.note = format!("{:.2}× one latency", t / lat);
+                s.rows.push(row);
+            }
+            // Python beside: threads and asyncio for the same count.
+            let mut py_modes = Vec::new();
+            if n <= cfg.sweep_py_threads_max {
+                py_modes.push("threads");
+            }
+            if n <= cfg.sweep_py_async_max {
+                py_modes.push("asyncio");
+            }
+            if !py_modes.is_empty() {
+                let args: Vec<String> = vec![
+                    "--kind".into(),
+                    "sleep".into(),
+                    "--latency-us".into(),
+                    cfg.sweep_latency.as_micros().to_string(),
+                    "--tasks".into(),
+                    n.to_string(),
+                    "--runs".into(),
+                    "1".into(),
+                    "--warmup".into(),
+                    "0".into(),
+                    "--modes".into(),
+                    py_modes.join(","),
+                ];
+                if let Some(v) = self.py("io_bound.py", &args) {
+                    for (py_mode, label) in
+                        [("threads", "Python threads"), ("asyncio", "Python asyncio")]
+                    {
+                        if let Some((t, _)) = python::mode(&v, py_mode) {
+                            series.entry(label).or_default().push([n as f64, t]);
+                            table.row([
+                                label.to_owned(),
+                                n.to_string(),
+                                s3(t),
+                                format!("{:.2}x", t / lat),
+                            ]);
+                        }
+                    }
+                }
+            }
+        }
+        io_pool.shutdown()?;
+        s.checksums_agree = all_agree;
+        s.table = table.to_string();
+        let max = cfg.sweep_counts.iter().copied().max().unwrap_or(0);
+        if let Some(r) = s.row(&format!("tokio_{max}")) {
+            let x = r.median / lat;
+            let claim = format!("{max} tokio sleeps");
+            s.target(&claim, "< 2 × one sleep", format!("{x:.2}×"), x < 2.0);
+        }
+        s.notes.push(format!(
+            "pools keep {} workers, so their time grows as ceil(N/{})×latency; they stop at {} (threads at {}) to keep the run short",
+            cfg.io_workers, cfg.io_workers, cfg.sweep_pool_max, cfg.sweep_threads_max
+        ));
+        s.sweeps.push(Sweep {
+            id: "sweep_io".into(),
+            title: format!(
+                "I/O: time vs number of {} waits",
+                ms_label(cfg.sweep_latency)
+            ),
+            x_label: "tasks (log scale)".into(),
+            y_label: "seconds".into(),
+            log_x: true,
+            series: series
+                .into_iter()
+                .map(|(name, points)| SeriesOut {
+                    name: name.to_owned(),
+                    points,
+                })
+                .collect(),
+        });
+        self.push(s);
+        Ok(())
+    }
+}
