@@ -56,6 +56,26 @@ fn t01_join_waits_for_the_worker() {
 }
 
 #[test]
+fn t01_deliberate_panic_is_one_clean_line_even_with_backtraces_on() {
+    let out = utilities::testkit::run_with_env(
+        env!("CARGO_BIN_EXE_t01_start_vs_join"),
+        &[],
+        &[(utilities::TIME_SCALE_VAR, "0.05"), ("RUST_BACKTRACE", "1")],
+    );
+    out.assert_success();
+    let err = &out.stderr;
+    // Exactly one line on stderr: the quiet hook's, labelled with time and thread.
+    assert_eq!(err.lines().count(), 1, "stderr must be one line:\n{err}");
+    assert!(err.contains("| panicked: \"boom\" (at "), "{err}");
+    assert!(
+        !err.contains("stack backtrace") && !err.contains("note:"),
+        "{err}"
+    );
+    // ...and the lesson itself is still there.
+    out.assert_contains("join() returned Err: the worker panicked with \"boom\"");
+}
+
+#[test]
 fn t02_arguments_reach_the_thread() {
     let out = run(env!("CARGO_BIN_EXE_t02_thread_arguments"), 0.1);
     let s = &out.stdout;

@@ -7,7 +7,9 @@
 //! `thread::Builder` (you can set a name or a stack size; no thread exists yet) and `spawn` both
 //! creates and starts the OS thread. `join()` returns a `Result`: `Ok(value)` when the thread
 //! returned, `Err(payload)` when it panicked — a panicking thread never brings `main` down by
-//! itself. (The panic's message is printed to stderr by the default panic hook.)
+//! itself. The default panic hook prints a report to stderr (and a whole backtrace when
+//! `RUST_BACKTRACE=1`); this deliberate panic runs under `utilities::output::quiet_panics`, a
+//! scoped hook that prints one labelled line instead, so the lesson is not drowned.
 //!
 //! Run: `cargo run --bin t01_start_vs_join`
 //!
@@ -19,11 +21,12 @@
 //! [   1.001s] worker       | Worker: done
 //! [   1.001s] main         | Main: after join (worker must be finished now)
 //! [   1.001s] ThreadId(3)  | Task running
-//! thread '<unnamed>' panicked at ... boom          (on stderr)
+//! [   1.001s] ThreadId(4)  | panicked: "boom" (at threading_examples/src/bin/t01_start_vs_join.rs:…)   (stderr)
 //! [   1.002s] main         | join() returned Err: the worker panicked with "boom"
 //! ```
 
 use std::thread;
+use utilities::output::{panic_message, quiet_panics};
 use utilities::{say, sleep_secs};
 
 fn task() {
@@ -54,22 +57,18 @@ fn main() {
         .expect("the task panicked");
 
     // What Python cannot tell you from `join()`: whether the thread died of an exception.
-    let crashed = thread::spawn(|| -> u32 { panic!("boom") });
-    let result = crashed.join();
+    // The panic is on purpose: a scoped hook reports it in one line, then the default is back.
+    let result = quiet_panics(|| thread::spawn(|| -> u32 { panic!("boom") }).join());
     assert!(
         result.is_err(),
         "the worker panicked, so join() must say so"
     );
     match result {
         Ok(value) => say!("join() returned Ok({value})"),
-        Err(payload) => {
-            // The payload is the panic's argument: a `&str` or a `String`.
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            say!("join() returned Err: the worker panicked with {msg:?}");
-        }
+        // The payload is the panic's argument: a `&str` or a `String` (`panic_message` downcasts).
+        Err(payload) => say!(
+            "join() returned Err: the worker panicked with {:?}",
+            panic_message(&*payload)
+        ),
     }
 }
