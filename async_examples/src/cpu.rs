@@ -1,9 +1,9 @@
-//! The seed's CPU-heavy job: `total += i` for `i in range(n)` (001 4C "B) Running CPU-heavy work
+//! The Python original's CPU-heavy job: `total += i` for `i in range(n)` (the course notebook, Module 4C "B) Running CPU-heavy work
 //! safely inside asyncio"), plus a rayon version of it.
 
 use rayon::prelude::*;
 
-/// The seed's `n`: `cpu_heavy(50_000_000)`.
+/// The Python original's `n`: `cpu_heavy(50_000_000)`.
 pub const SEED_N: u64 = 50_000_000;
 
 /// What `cpu_heavy(n)` returns: 0 + 1 + … + (n − 1).
@@ -11,7 +11,7 @@ pub const fn expected_sum(n: u64) -> u64 {
     if n == 0 { 0 } else { n * (n - 1) / 2 }
 }
 
-/// The seed's loop, one thread, honestly done one addition at a time (`black_box` stops the
+/// The Python original's loop, one thread, honestly done one addition at a time (`black_box` stops the
 /// optimiser from replacing the loop with the formula).
 pub fn cpu_heavy(n: u64) -> u64 {
     sum_range(0, n)

@@ -1,5 +1,5 @@
 //! Shared plumbing of the async examples: a ticker that proves the runtime is responsive, an
-//! in-flight gauge (high-water mark), the seed's CPU job, and a small local HTTP API.
+//! in-flight gauge (high-water mark), the Python original's CPU job, and a small local HTTP API.
 //!
 //! The examples themselves live in `src/bin/`; see the crate's `README.md` for the list.
 #![warn(missing_docs)]

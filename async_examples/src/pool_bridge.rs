@@ -14,7 +14,7 @@ use multiprocessing_examples::pool::{self, AsyncResult, PoolError, Task};
 use serde::de::DeserializeOwned;
 
 /// The task table of the async examples' process pools: `"cpu_heavy"` runs
-/// [`crate::cpu::cpu_heavy_with_pid`] (the seed's loop) and returns `(sum, worker pid)`.
+/// [`crate::cpu::cpu_heavy_with_pid`] (the Python original's loop) and returns `(sum, worker pid)`.
 pub static CPU_TASKS: &[Task] = &[pool::task!("cpu_heavy", crate::cpu::cpu_heavy_with_pid)];
 
 /// Awaits a pool task without blocking the runtime (a helper thread + a oneshot).

@@ -1,6 +1,6 @@
 //! The polite async scraper behind `a11_async_web_scraper`: fetch, retry, parse, limit, write.
 //!
-//! One shared `reqwest::Client` (its connection pool is the seed's "one session"), a
+//! One shared `reqwest::Client` (its connection pool is the Python original's "one session"), a
 //! `tokio::sync::Semaphore` for the in-flight limit, a per-host gate that spaces requests by a
 //! minimum delay, retries with exponential backoff on timeouts, connection errors, 429 and 5xx,
 //! `robots.txt` (RFC 9309) checked before any page, and HTML parsed with `scraper` in a plain

@@ -1,7 +1,7 @@
 //! A small JSON API served by axum on `127.0.0.1` with an OS-assigned port, started by the example
 //! that needs it (a04, a14) and stopped when it is done. No internet is involved.
 //!
-//! `GET /users/{id}` answers `{"id": 1, "name": "User1"}` after a simulated latency (the seed's
+//! `GET /users/{id}` answers `{"id": 1, "name": "User1"}` after a simulated latency (the Python original's
 //! "pretend network wait"); id 0 is `404 Not Found`. The server counts requests and how many it
 //! was serving at once, which proves from the server's side that the client really was concurrent.
 
@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use crate::InFlight;
 
-/// What `GET /users/{id}` returns (the seed's `{"id": user_id, "name": "User" + str(user_id)}`).
+/// What `GET /users/{id}` returns (the Python original's `{"id": user_id, "name": "User" + str(user_id)}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// The id asked for.

@@ -110,7 +110,7 @@ fn a04_api_and_db_calls_overlap() {
     }
     let total = seconds_on_line(s, "Total:");
     let api = seconds_on_line(s, "API phase:");
-    // Total ≈ two phases of one call each (≈ 2 units), far from the 6 of the sequential seed.
+    // Total ≈ two phases of one call each (≈ 2 units), far from the 6 of the sequential Python original.
     assert!(
         total < 3.0 * api,
         "total {total} vs one API phase {api}\n{s}"

@@ -38,7 +38,7 @@ def emit(modes, **extra):
 
 
 def sum_range(lo, hi):
-    """The seeds' CPU work: one addition per number."""
+    """The Python originals' CPU work: one addition per number."""
     total = 0
     for i in range(lo, hi):
         total += i

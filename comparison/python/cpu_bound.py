@@ -1,4 +1,4 @@
-"""CPU-bound work in Python, the same ways as the Rust modes (002 comparison/cpu_bound_comparison.py).
+"""CPU-bound work in Python, the same ways as the Rust modes (the python-threads project, comparison/cpu_bound_comparison.py).
 
 python3 cpu_bound.py --n 20000000 --chunks 16 --workers 2 --runs 3
 Threads do not help here: the GIL lets one thread run Python bytecode at a time.

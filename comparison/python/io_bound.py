@@ -1,4 +1,4 @@
-"""I/O-bound work in Python (002 comparison/io_bound_comparison.py; 001 thread_io_demo.py).
+"""I/O-bound work in Python (the python-threads project, comparison/io_bound_comparison.py; the course notebook, thread_io_demo.py).
 
 python3 io_bound.py --kind sleep --latency-us 50000 --tasks 100
 python3 io_bound.py --kind http --addr 127.0.0.1:PORT --latency-us 50000 --tasks 100

@@ -1,5 +1,5 @@
-"""Serialisation overhead in Python (004 "All this serializing and deserializing is heavy work";
-001 "When to Use Process Pools"): a Pool.map over payloads of growing size, each pickled and
+"""Serialisation overhead in Python (Effective Python (ch. 5), "All this serializing and deserializing is heavy work";
+the course notebook, "When to Use Process Pools"): a Pool.map over payloads of growing size, each pickled and
 copied to a worker, against the same work done in one process.
 
 python3 serialization.py --tasks 8 --sizes 1024,1048576 --works 20000,1000000 --workers 2

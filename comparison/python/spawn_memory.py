@@ -1,4 +1,4 @@
-"""Spawn cost and memory per idle worker in Python (001 "Resource Usage Comparison"; 004 "~8 MB
+"""Spawn cost and memory per idle worker in Python (the course notebook, "Resource Usage Comparison"; Effective Python (ch. 5), "~8 MB
 per thread").
 
 python3 spawn_memory.py spawn --threads 1000 --processes 50 --tasks 10000

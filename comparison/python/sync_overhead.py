@@ -1,5 +1,5 @@
-"""Synchronisation overhead in Python (002 "Excessive synchronization can negate concurrency
-benefits"; 001 "Lock Behavior in Practice"). Python has no atomic integer: lock or local sums.
+"""Synchronisation overhead in Python (the python-threads project, "Excessive synchronization can negate concurrency
+benefits"; the course notebook, "Lock Behavior in Practice"). Python has no atomic integer: lock or local sums.
 
 python3 sync_overhead.py --threads 2 --per 1000000
 """

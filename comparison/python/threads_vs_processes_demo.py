@@ -1,8 +1,8 @@
-"""The course's threads_vs_processes_demo.py (001 "Script-Based Demonstration: Threads vs
+"""The course's threads_vs_processes_demo.py (the course notebook, "Script-Based Demonstration: Threads vs
 Processes"), unchanged in what it measures, plus a sequential run and a JSON line for the Rust
 comparison (`--json`).
 
-python3 threads_vs_processes_demo.py          # prints the seed's two lines
+python3 threads_vs_processes_demo.py          # prints the Python original's two lines
 """
 import argparse
 import json

@@ -28,7 +28,7 @@ pub enum Part {
     Spawn,
     /// Memory per idle thread, process, task (`c05`).
     Memory,
-    /// The seed's threads-vs-processes demo, Python beside Rust (`c03`).
+    /// The Python original's threads-vs-processes demo, Python beside Rust (`c03`).
     Python,
 }
 
@@ -171,7 +171,7 @@ pub struct Config {
     pub py_ser_work: u64,
     /// Serialisation: CPU iterations per job for Python (light work).
     pub py_ser_work_light: u64,
-    /// Threads vs processes: numbers per worker (the seed's 10 000 000).
+    /// Threads vs processes: numbers per worker (the Python original's 10 000 000).
     pub tvp_n: u64,
 }
 

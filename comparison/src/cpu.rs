@@ -1,4 +1,4 @@
-//! CPU-bound work: the seeds' big sums (`total += i` for `i` in a range), split into chunks and
+//! CPU-bound work: the Python originals' big sums (`total += i` for `i` in a range), split into chunks and
 //! computed six ways. Every mode must return the same checksum, the closed form n(n-1)/2.
 //!
 //! `black_box` hides each number from the optimiser: without it LLVM replaces the loop by the
@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(sum_range(0, 10), 45);
         assert_eq!(expected_sum(10), 45);
         assert_eq!(expected_sum(0), 0);
-        // the seed's figure: sum(range(50_000_000)) = 1249999975000000
+        // the Python original's figure: sum(range(50_000_000)) = 1249999975000000
         assert_eq!(expected_sum(50_000_000), 1_249_999_975_000_000);
     }
 

@@ -1,5 +1,5 @@
 //! I/O-bound work: tasks that mostly wait. Two kinds of waiting:
-//! (a) a sleep of the configured latency (the seeds' `time.sleep`), and
+//! (a) a sleep of the configured latency (the Python originals' `time.sleep`), and
 //! (b) a real HTTP request to a local axum server that this program starts itself on
 //! `127.0.0.1:0`, which answers after the same latency.
 //!

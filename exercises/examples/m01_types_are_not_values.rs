@@ -1,6 +1,6 @@
 //! Python classes are objects made by `type`; Rust types exist only at compile time.
 //!
-//! Ports 001 Module 3 "What is a metaclass?" and "Step 1: Show that classes are created by type":
+//! Python original: the course notebook, Module 3 "What is a metaclass?" and "Step 1: Show that classes are created by type":
 //! in Python `print(type(A))` prints `<class 'type'>`, because a class is itself an object, built
 //! at run time by its metaclass. A Rust type is not a value: after compilation nothing called `A`
 //! exists in the program. What remains is what the compiler chose to keep: a name string
@@ -20,7 +20,7 @@
 
 use std::any::{TypeId, type_name};
 
-/// The seed's `class A: pass`.
+/// The Python original's `class A: pass`.
 struct A;
 /// Another empty type, to show that ids differ.
 struct B;

@@ -1,6 +1,6 @@
 //! A "class" built at run time from a name and a method table, next to a normal struct.
 //!
-//! Ports 001 Module 3 "Step 2: Create a class dynamically using type":
+//! Python original: the course notebook, Module 3 "Step 2: Create a class dynamically using type":
 //! `Person = type("Person", (), {"greet": greet})` builds a class from a name, bases and a dict
 //! of methods, and `Person().greet()` returns "Hello". Rust cannot create types at run time. The
 //! nearest thing is a value that *plays* a class: a name plus a table from method names to
@@ -66,7 +66,7 @@ impl Object<'_> {
     }
 }
 
-/// The seed's free function `greet(self)`.
+/// The Python original's free function `greet(self)`.
 fn greet(_obj: &Object) -> String {
     "Hello".to_owned()
 }

@@ -1,6 +1,6 @@
 //! A method is a function whose first parameter is `self`: "Hello" four ways.
 //!
-//! Ports 001 Module 3 cells "calling `p.greet()` is equivalent to `greet(p)`" and `abc(p)`: in Python
+//! Python original: the course notebook, Module 3 cells "calling `p.greet()` is equivalent to `greet(p)`" and `abc(p)`: in Python
 //! `p.greet()` is sugar for `Person.greet(p)`, and any function taking the object works the same.
 //! Rust says so in its syntax: `p.greet()` is `Person::greet(&p)`; a trait method can be named
 //! fully as `<Person as Greet>::greet(&p)`; and a free function over `&Person` is just a function.
@@ -29,7 +29,7 @@ impl Greet for Person {
     }
 }
 
-/// The seed's `def abc(self): return "Hello"` — a free function, not a method.
+/// The Python original's `def abc(self): return "Hello"` — a free function, not a method.
 fn abc(_p: &Person) -> String {
     "Hello".to_owned()
 }

@@ -1,6 +1,6 @@
 //! Code that runs "when a class is defined": a macro defines and registers the type.
 //!
-//! Ports 001 Module 3 "Defining a Custom Metaclass" (`MyMeta`) and "The `__new__` Method in a
+//! Python original: the course notebook, Module 3 "Defining a Custom Metaclass" (`MyMeta`) and "The `__new__` Method in a
 //! Metaclass" (DebugMeta): Python runs `DebugMeta.__new__` while executing `class Sample`, so
 //! "Creating class: Sample" prints once, before any instance exists.
 //!

@@ -1,6 +1,6 @@
 //! A type that lacks a required method is rejected — by the compiler, not at run time.
 //!
-//! Ports 001 Module 3 "Enforcing Rules at Class Creation Time" (`RequireMethodMeta`) and 001
+//! Python original: the course notebook, Module 3 "Enforcing Rules at Class Creation Time" (`RequireMethodMeta`) and the course notebook
 //! "Enforcement of the Contract" (PushNotification): Python raises
 //! `TypeError: Classes must define a 'process' method` when the class statement runs (or when an
 //! ABC subclass is instantiated). In Rust a trait method without a body is *required*; an `impl`

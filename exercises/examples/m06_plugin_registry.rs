@@ -1,6 +1,6 @@
 //! Types that register themselves: a plugin registry filled before `main` runs.
 //!
-//! Ports 001 Module 3 "Practical Example: Automatic Class Registration" (RegistryMeta): every
+//! Python original: the course notebook, Module 3 "Practical Example: Automatic Class Registration" (RegistryMeta): every
 //! class built with the metaclass lands in `RegistryMeta.registry`, and printing it shows
 //! `{'PluginA': <class '__main__.PluginA'>, 'PluginB': <class '__main__.PluginB'>}`.
 //!

@@ -1,6 +1,6 @@
 //! One contract, two implementations: the client depends only on the trait.
 //!
-//! Ports 001 "Problem Statement Without an Interface", "Defining an Interface Using an Abstract
+//! Python original: the course notebook, "Problem Statement Without an Interface", "Defining an Interface Using an Abstract
 //! Base Class", "Creating Concrete Implementations" and "Using the Interface in Client Code":
 //! `NotificationService` declares `send`; `EmailNotification` and `SMSNotification` implement
 //! it; `notify(service, message)` works with either.
@@ -22,7 +22,7 @@
 
 /// The contract.
 trait NotificationService {
-    /// Sends `message`; returns what was done (the seed prints it).
+    /// Sends `message`; returns what was done (the Python original prints it).
     fn send(&self, message: &str) -> String;
 }
 

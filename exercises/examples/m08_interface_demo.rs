@@ -1,9 +1,9 @@
-//! The same call with different exporters (the seed's `interface_demo.py`).
+//! The same call with different exporters (the Python original's `interface_demo.py`).
 //!
-//! Ports 001 `interface_demo.py`: `DataExporter` with an abstract `export(data)`, a CSV and a
+//! Python original: the course notebook, `interface_demo.py`: `DataExporter` with an abstract `export(data)`, a CSV and a
 //! JSON exporter, and `run_export(exporter, data)`. Python passes a list to one and a dict to the
 //! other — any object fits `data`. Rust needs one type for the parameter: `serde_json::Value`
-//! holds either (an enum of your own would do too). The seed prints Python's `repr` of the data;
+//! holds either (an enum of your own would do too). The Python original prints Python's `repr` of the data;
 //! here the CSV exporter writes a CSV line and the JSON exporter writes JSON.
 //!
 //! Run: `cargo run --example m08_interface_demo`
@@ -63,7 +63,7 @@ impl DataExporter for JsonExporter {
     }
 }
 
-/// The seed's `run_export`: knows only the trait.
+/// The Python original's `run_export`: knows only the trait.
 fn run_export(exporter: &dyn DataExporter, data: &Value) -> String {
     exporter.export(data)
 }

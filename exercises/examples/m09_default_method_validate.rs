@@ -1,6 +1,6 @@
 //! Shared logic inside the interface: a default `validate` method every exporter inherits.
 //!
-//! Ports 001 "Combining ABCs with Shared Logic": `BaseExporter.validate(data)` raises
+//! Python original: the course notebook, "Combining ABCs with Shared Logic": `BaseExporter.validate(data)` raises
 //! `ValueError("No data to export")` for empty data, and subclasses reuse it while writing their
 //! own `export`. Rust: a trait method *with* a body is a default every implementation gets (and
 //! may override); the error is a value (`Result`), not an exception.

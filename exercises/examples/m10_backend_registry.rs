@@ -1,6 +1,6 @@
-//! Interface + automatic registration + factory by name: the seed's ORM backend framework.
+//! Interface + automatic registration + factory by name: the Python original's ORM backend framework.
 //!
-//! Ports 001 "Practical Use Case in Framework Design or ORMs", Steps 1–6: `DatabaseBackend`
+//! Python original: the course notebook, "Practical Use Case in Framework Design or ORMs", Steps 1–6: `DatabaseBackend`
 //! (abstract `connect`, `execute`, `close`), `BackendRegistryMeta` (registers every class except
 //! `BaseBackend`), `SQLiteBackend` and `PostgresBackend`, and `get_backend(name)` raising
 //! `ValueError("Unsupported backend")` for an unknown name.
@@ -84,7 +84,7 @@ fn get_backend(name: &str) -> Result<Box<dyn DatabaseBackend>, String> {
         .ok_or_else(|| format!("Unsupported backend: {name}"))
 }
 
-/// The seed's usage: connect, execute, close.
+/// The Python original's usage: connect, execute, close.
 fn session(name: &str, query: &str) -> Result<Vec<String>, String> {
     let mut backend = get_backend(name)?;
     Ok(vec![

@@ -1,6 +1,6 @@
-//! The seed's `orm_backend_framework_demo.py`: two database backends behind one registry.
+//! The Python original's `orm_backend_framework_demo.py`: two database backends behind one registry.
 //!
-//! Ports 001 `orm_backend_framework_demo.py`. Same design as `m10_backend_registry` (trait +
+//! Python original: the course notebook, `orm_backend_framework_demo.py`. Same design as `m10_backend_registry` (trait +
 //! self-registering backends + factory), in the script's form with its messages. One Rust twist:
 //! `close` is also what `Drop` does. A connection closes itself when it goes out of scope, on
 //! every path — early returns and panics included — which is the RAII form of Python's
@@ -98,7 +98,7 @@ fn registry() -> Vec<&'static str> {
     names
 }
 
-/// The seed's `get_backend` (it raises `KeyError` for an unknown name; here, `None`).
+/// The Python original's `get_backend` (it raises `KeyError` for an unknown name; here, `None`).
 fn get_backend(name: &str) -> Option<Box<dyn DatabaseBackend>> {
     inventory::iter::<BackendEntry>
         .into_iter()

@@ -1,6 +1,6 @@
 //! What ORMs use metaclasses for, done by a macro where the model is defined.
 //!
-//! Ports 001 Module 3 "What is a metaclass?" (adding methods and fields, validating attributes),
+//! Python original: the course notebook, Module 3 "What is a metaclass?" (adding methods and fields, validating attributes),
 //! "Metaclasses vs Abstract Base Classes", "When Metaclasses Should Be Used" and "Why ORMs Use
 //! This Pattern": a Django-style metaclass reads a class body, validates it, adds methods (a
 //! table name, a CREATE TABLE statement) and registers the model.
@@ -11,7 +11,7 @@
 //! `"User Table"` stops the build (see `tests/ui/m12_invalid_model.rs`). A derive proc-macro
 //! (`#[derive(Model)]`) is the heavier, nicer-looking option, at the cost of its own crate.
 //!
-//! When to use which (the seed's advice holds): a trait for shared behaviour; a default method
+//! When to use which (the Python original's advice holds): a trait for shared behaviour; a default method
 //! for shared logic; a macro only when boilerplate must be *generated* from a definition.
 //!
 //! Run: `cargo run --example m12_macro_generated_impls`

@@ -8,7 +8,7 @@
 /// One exercise.
 #[derive(Debug, Clone, Copy)]
 pub struct Exercise {
-    /// Number in the course (1-based, as in `COURSE_MAP` section 7).
+    /// Number in the course (1-based, in course order).
     pub number: u8,
     /// Full name: `ex` + two-digit number + `_` + topic, e.g. `ex07_safe_access_no_deadlock`.
     pub name: &'static str,

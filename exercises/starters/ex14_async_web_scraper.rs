@@ -3,7 +3,7 @@
 //! The course project: a polite, concurrent scraper of the quotes site's pages. Here it runs
 //! against the course's local fixture server (the same HTML as quotes.toscrape.com, on
 //! 127.0.0.1), which counts what it sees: requests per page, the most in flight at once,
-//! connections, User-Agents. The seed's steps 3–8:
+//! connections, User-Agents. The Python original's steps 3–8:
 //!
 //! - `fetch_page`: one GET through the **shared** client; `Ok((status, bytes))`, or the error as
 //!   text — a timeout is `Err("timed out")` (hint: `async_examples::scrape::fetch_page` exists);
@@ -12,7 +12,7 @@
 //!   print one line per page as it finishes, and return the results in page order;
 //! - `PageResult::line`: `"URL STATUS BYTES"`, or `"URL ERROR <what>"` for a failed page.
 //!
-//! Constraints (the seed's): async only (no `reqwest::blocking`), never block the runtime, one
+//! Constraints (the Python original's): async only (no `reqwest::blocking`), never block the runtime, one
 //! client for the whole run, a limit on concurrency, a User-Agent, public pages only.
 //!
 //! Done when: every page is fetched exactly once; the server never sees more than `concurrency`

@@ -204,7 +204,7 @@ fn read_full<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
 ///
 /// Frames of up to 4096 bytes (`PIPE_BUF`) are atomic, so many children may share one sender.
 /// For bigger values give each child its own queue. A pipe holds about 64 KiB: a child blocks in
-/// `put` until the parent reads, so **read before you wait** for the child (the seed `join`s
+/// `put` until the parent reads, so **read before you wait** for the child (the Python original `join`s
 /// first, which deadlocks as soon as the results outgrow the pipe).
 #[derive(Debug)]
 pub struct ProcessQueue<T> {

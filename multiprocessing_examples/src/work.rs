@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-/// `sum(range(n))`, the seed's `cpu_task(n)`, one addition at a time.
+/// `sum(range(n))`, the Python original's `cpu_task(n)`, one addition at a time.
 pub fn sum_below(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
@@ -21,7 +21,7 @@ pub fn sum_below_formula(n: u64) -> u64 {
     u64::try_from(n * n.saturating_sub(1) / 2).unwrap_or(u64::MAX)
 }
 
-/// The seed's `for _ in range(n): count += 1`.
+/// The Python original's `for _ in range(n): count += 1`.
 pub fn count_to(n: u64) -> u64 {
     let mut count = 0u64;
     for _ in 0..n {

@@ -287,7 +287,7 @@ fn process_lock_try_lock_and_guard_release() {
 }
 
 /// What the types refuse: a plain `i32` in shared memory (`ShmSafe`), and a `SharedValue` as a
-/// pool task argument (p16's seed bug; it is not `Serialize`). Snapshots in `tests/ui_b/`
+/// pool task argument (p16's bug in the Python original; it is not `Serialize`). Snapshots in `tests/ui_b/`
 /// (refresh with `TRYBUILD=overwrite` after a compiler upgrade).
 #[test]
 fn compile_fail_shared_memory_misuse() {

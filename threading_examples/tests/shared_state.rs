@@ -160,7 +160,7 @@ fn t27_each_primitive_keeps_its_invariant() {
 
 #[test]
 fn t32_lost_update_then_locked_fix() {
-    let out = run(env!("CARGO_BIN_EXE_t32_check_then_act"), 1.0); // the seed's 0.1 s sleep
+    let out = run(env!("CARGO_BIN_EXE_t32_check_then_act"), 1.0); // the Python original's 0.1 s sleep
     let s = &out.stdout;
     assert_eq!(numbers_after(s, "start value"), [0, 0], "{s}");
     assert_eq!(numbers_after(s, "end value"), [1, 2], "{s}");

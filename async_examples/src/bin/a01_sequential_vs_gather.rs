@@ -1,6 +1,6 @@
 //! Three 2 s "downloads": one after another (≈ 6 s) vs awaited together with `join!` (≈ 2 s).
 //!
-//! Ports 001 Module 4C "Why normal code is slow (sequential)" and "A) Write an async coroutine"
+//! Python original: the course notebook, Module 4C "Why normal code is slow (sequential)" and "A) Write an async coroutine"
 //! (`asyncio.gather`). The blocking run uses `std::thread::sleep` (Python's `time.sleep`); the
 //! async run uses `tokio::time::sleep` (`asyncio.sleep`), which hands the thread back to the
 //! runtime while it waits, so the three waits overlap. A timeline draws both runs.
@@ -14,7 +14,7 @@
 use futures::future::join_all;
 use utilities::{Stopwatch, Timeline, print_time_taken, say, secs, sleep_secs};
 
-/// The seed's blocking `download_simulation`: the thread sleeps, nothing else can run on it.
+/// The Python original's blocking `download_simulation`: the thread sleeps, nothing else can run on it.
 fn download_blocking(n: u32, timeline: &Timeline) -> String {
     timeline.record(format!("sequential file-{n}"), || sleep_secs(2.0));
     format!("file-{n}")

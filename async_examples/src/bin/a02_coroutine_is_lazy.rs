@@ -1,6 +1,6 @@
 //! A future does nothing until it is awaited: calling an `async fn` only builds a value.
 //!
-//! Ports 001 Module 4C "Writing async coroutines and tasks" (`c = hello()` prints
+//! Python original: the course notebook, Module 4C "Writing async coroutines and tasks" (`c = hello()` prints
 //! `<coroutine object hello at ...>` and never runs) and its "Code / Behavior" table.
 //! In Rust, `hello()` returns an anonymous type that implements `Future`; its body has not
 //! started. Nothing runs until something polls it: `.await` (or `tokio::spawn`, see a03).

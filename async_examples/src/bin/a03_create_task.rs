@@ -3,7 +3,7 @@
 //! `tokio::spawn` is `asyncio.create_task`: the task starts at once; awaiting its handle gives
 //! the value.
 //!
-//! Ports 001 Module 4C "Task (scheduled to run)". Shows the `JoinHandle<T>` and its
+//! Python original: the course notebook, Module 4C "Task (scheduled to run)". Shows the `JoinHandle<T>` and its
 //! `Result<T, JoinError>` (a panic or an abort inside a task is an `Err`, not a crash of the
 //! program), a detached task (dropping the handle does not stop it), a `JoinSet` that yields
 //! results in completion order, and what happens to unfinished tasks when the runtime shuts down

@@ -3,22 +3,22 @@
 //! Real async I/O: three calls to a local HTTP API at once, then three saves to an SQLite file at
 //! once; each phase takes as long as its slowest call, not the sum.
 //!
-//! Ports 001 Module 4C "Integrating async I/O with APIs and databases" (`fake_api_call`,
+//! Python original: the course notebook, Module 4C "Integrating async I/O with APIs and databases" (`fake_api_call`,
 //! `fake_db_save`, `asyncio.gather`), done for real:
 //! - the API is an axum server that this program starts on `127.0.0.1` with an OS-assigned port
-//!   (every answer takes 1 s, the seed's "pretend network wait"), called through one
-//!   `reqwest::Client` (aiohttp / httpx in the seed);
+//!   (every answer takes 1 s, the Python original's "pretend network wait"), called through one
+//!   `reqwest::Client` (aiohttp / httpx in the Python original);
 //! - the database is a real SQLite file in a temporary directory, written with `rusqlite`
 //!   (SQLite compiled in, `bundled`) inside `tokio::task::spawn_blocking`.
 //!
 //! Why rusqlite + `spawn_blocking` rather than an async driver (sqlx, the asyncpg of Rust)?
 //! SQLite is a library inside this process, not a server: every call is a blocking function
 //! call, and async SQLite drivers run those same calls on a background thread for you. Doing it
-//! explicitly shows the seed's rule, "if the library is blocking, it will block the event loop",
+//! explicitly shows the Python original's rule, "if the library is blocking, it will block the event loop",
 //! and its fix in one line, with no extra dependency. For a networked database (Postgres,
 //! MySQL) an async driver is the better choice: it waits on sockets without holding a thread.
 //! SQLite answers in microseconds, so each save also sleeps 1 s (blocking) to stand for the
-//! seed's DB round trip.
+//! Python original's DB round trip.
 //!
 //! Run: `cargo run --bin a04_api_and_db`
 //!
@@ -68,7 +68,7 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
 /// The blocking part of a save: runs on a blocking-pool thread, never on the runtime.
 fn save_user_blocking(path: &Path, user: &User) -> rusqlite::Result<bool> {
     let conn = open(path)?;
-    utilities::sleep_secs(1.0); // the seed's DB wait (a round trip to a DB server), blocking
+    utilities::sleep_secs(1.0); // the Python original's DB wait (a round trip to a DB server), blocking
     let rows = conn.execute(
         "INSERT INTO users (id, name) VALUES (?1, ?2)",
         params![user.id, user.name],

@@ -1,6 +1,6 @@
 //! One blocking call inside async code freezes every task on that thread: a ticker stops ticking.
 //!
-//! Ports 001 Module 4C "If the library is blocking (normal requests/DB driver), it will block the
+//! Python original: the course notebook, Module 4C "If the library is blocking (normal requests/DB driver), it will block the
 //! event loop" and "A) … If you call blocking functions directly, you freeze the event loop".
 //! The runtime here is tokio's `current_thread` flavour: one thread, like asyncio's event loop.
 //! A ticker task prints `tick` every 0.2 s. `std::thread::sleep(2 s)` (Python's `time.sleep`)

@@ -3,7 +3,7 @@
 //! `spawn_blocking` is `asyncio.to_thread`: a blocking call runs on a helper thread and the
 //! runtime keeps serving other tasks.
 //!
-//! Ports 001 Module 4C "A) Running blocking code safely inside asyncio (use a thread)":
+//! Python original: the course notebook, Module 4C "A) Running blocking code safely inside asyncio (use a thread)":
 //! `result = await asyncio.to_thread(blocking_work)` → `spawn_blocking(blocking_work).await`.
 //! The runtime is single-threaded (like asyncio's loop) and a ticker ticks every 0.25 s on it:
 //! it keeps ticking during the 2 s blocking call, because that call runs on the runtime's
@@ -27,7 +27,7 @@ use async_examples::Ticker;
 use futures::future::join_all;
 use utilities::{Stopwatch, print_time_taken, say, secs};
 
-/// The seed's `blocking_work`: a plain, blocking function (think: a sync library call).
+/// The Python original's `blocking_work`: a plain, blocking function (think: a sync library call).
 fn blocking_work() -> &'static str {
     std::thread::sleep(secs(2.0)); // blocking sleep
     "blocking done"

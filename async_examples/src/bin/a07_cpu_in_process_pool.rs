@@ -3,7 +3,7 @@
 //! CPU-heavy work from async code: computing on the runtime freezes it; rayon or a process pool
 //! does the work elsewhere while the runtime keeps ticking.
 //!
-//! Ports 001 Module 4C "B) Running CPU-heavy work safely inside asyncio (use a process)":
+//! Python original: the course notebook, Module 4C "B) Running CPU-heavy work safely inside asyncio (use a process)":
 //! `await loop.run_in_executor(ProcessPoolExecutor(), cpu_heavy, 50_000_000)`. The same sum is
 //! computed four ways on a single-threaded runtime (asyncio's shape) while a ticker task wakes
 //! every 10 ms:
@@ -109,7 +109,7 @@ async fn async_main(pool: &ProcessPool) -> anyhow::Result<Vec<Run>> {
         .await?,
     );
 
-    // 4. The process pool, as in the seed: `await loop.run_in_executor(pool, cpu_heavy, n)`.
+    // 4. The process pool, as in the Python original: `await loop.run_in_executor(pool, cpu_heavy, n)`.
     runs.push(
         watch("process pool", async {
             let (sum, worker) = await_pool(pool.submit::<u64, (u64, u32)>("cpu_heavy", n)?).await?;

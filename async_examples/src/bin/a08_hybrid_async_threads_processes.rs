@@ -3,12 +3,12 @@
 //! One program, three models: async for waiting on I/O, `spawn_blocking` for a blocking
 //! library, a process pool for CPU work; all three overlap, total ≈ the longest part.
 //!
-//! Ports 001 Module 4C "Combining async, threading, and multiprocessing safely", its
+//! Python original: the course notebook, Module 4C "Combining async, threading, and multiprocessing safely", its
 //! "Task type / Best tool" table and "Decision Guide". This is the reference shape for the
 //! "Hybrid Concurrency Practice" exercise:
 //! - I/O-bound (three API calls of 2 s) → async tasks on the runtime (`join_all`);
 //! - blocking sync I/O (a legacy library call of 2 s) → `spawn_blocking` (`asyncio.to_thread`);
-//! - CPU-bound (the seed's 50 000 000-step sum) → the process pool
+//! - CPU-bound (the Python original's 50 000 000-step sum) → the process pool
 //!   (`ProcessPoolExecutor` + `run_in_executor`), awaited through a `oneshot`.
 //!
 //! A ticker keeps ticking the whole time: nothing blocks the runtime.

@@ -3,7 +3,7 @@
 //! A semaphore caps how many operations are in flight: 10 one-second requests with a limit of 3
 //! take 4 rounds (≈ 4 s), and never more than 3 run at once.
 //!
-//! Ports 001 capstone "Step 7: Limit Concurrent Requests" (`asyncio.Semaphore`). Each task
+//! Python original: the course notebook, capstone "Step 7: Limit Concurrent Requests" (`asyncio.Semaphore`). Each task
 //! takes a permit with `acquire_owned` (an owned permit can live inside a spawned, `'static`
 //! task) and gives it back when the permit is dropped, at the end of the task, even on an early
 //! return or a panic. An in-flight gauge records the high-water mark. The same requests without

@@ -3,7 +3,7 @@
 //! One slow or failing call does not sink the run: every call returns its own `Result`, a
 //! timeout cuts the slow one at the limit, and cancellation is just dropping a future.
 //!
-//! Ports 001 capstone "Step 6: Add Error Handling and Timeouts" (`try`/`except` + timeouts).
+//! Python original: the course notebook, capstone "Step 6: Add Error Handling and Timeouts" (`try`/`except` + timeouts).
 //! Four calls run as tasks at once: two succeed, one fails, one would take 5 s and is cut by
 //! `tokio::time::timeout` at 2 s. Then the three ways a future is cancelled in Rust:
 //! `timeout` (above), dropping it by hand, and losing a `tokio::select!` race against a cancel

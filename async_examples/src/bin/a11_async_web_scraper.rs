@@ -1,6 +1,6 @@
 //! Capstone: a polite async quotes scraper (limit, timeouts, retries, robots.txt, JSON/CSV out).
 //!
-//! Ports the course project "Build a Polite and Efficient Async Web Scraper" (seed 001,
+//! Ports the course project "Build a Polite and Efficient Async Web Scraper" (the course notebook,
 //! `async_web_scraper.py`, Steps 1–9).
 //!
 //! **What a scraper is, and why async suits it (Step 1).** A web scraper downloads pages and
@@ -12,8 +12,8 @@
 //! ceil(N / limit) × latency. Tasks are cheap (no thread per request), so the limit is chosen
 //! for the *server's* sake, not ours.
 //!
-//! **Constraints (the seed's, and how they are kept).**
-//! - No blocking HTTP (the seed's "no `requests`" → no `reqwest::blocking`): every request is an
+//! **Constraints (the Python original's, and how they are kept).**
+//! - No blocking HTTP (the Python original's "no `requests`" → no `reqwest::blocking`): every request is an
 //!   `.await` on async reqwest.
 //! - The runtime is never blocked: no `std::thread::sleep`, no blocking I/O on a runtime thread;
 //!   HTML parsing (CPU work, and `scraper::Html` is not `Send`) runs in a plain function on the

@@ -3,7 +3,7 @@
 //! What `asyncio.run` is in Rust: a runtime that polls futures. The same program runs under
 //! `#[tokio::main]`, under an explicit `Runtime::block_on`, and on a current-thread runtime.
 //!
-//! Ports 002 `asyncio_examples/basic_asyncio.py` ("coroutines and event loops") and 001
+//! Python original: the python-threads project, `asyncio_examples/basic_asyncio.py` ("coroutines and event loops") and the course notebook
 //! Module 4C "Key Terms" / "asyncio framework overview": the event loop runs tasks, pauses the
 //! ones that wait, resumes them when they are ready. In Rust the loop is a library, not part of
 //! the language: tokio's `Runtime`. `#[tokio::main]` is only a macro that builds one and calls

@@ -3,7 +3,7 @@
 //! Files and sockets without blocking the runtime: five files written and read back
 //! concurrently with `tokio::fs`, and a local TCP echo server talking to three clients at once.
 //!
-//! Ports 002 `asyncio_examples/async_io_operations.py` ("asynchronous I/O operations").
+//! Python original: the python-threads project, `asyncio_examples/async_io_operations.py` ("asynchronous I/O operations").
 //! Two facts worth knowing:
 //! - `tokio::fs` is not "true" async I/O: Linux regular files are always ready, so tokio runs
 //!   each file operation on its blocking pool (`spawn_blocking`) and awaits the result. It keeps

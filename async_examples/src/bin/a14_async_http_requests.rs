@@ -3,7 +3,7 @@
 //! Many GETs through one HTTP client: 20 requests to a server that takes 1 s per answer finish
 //! in ≈ 1 s when awaited together, against ≈ 3 s for just 3 of them one after another.
 //!
-//! Ports 002 `asyncio_examples/async_web_requests.py` (aiohttp: one `ClientSession`, many
+//! Python original: the python-threads project, `asyncio_examples/async_web_requests.py` (aiohttp: one `ClientSession`, many
 //! `session.get` gathered). Here: one `reqwest::Client` (it owns a connection pool; create it
 //! once and clone it freely, clones share the pool) and `join_all`. The server is the crate's
 //! small axum API, started by this program on `127.0.0.1` with an OS-assigned port, so no

@@ -3,7 +3,7 @@
 //! Pushing values into a paused function: Python's generator `send`, rendered as a task fed by
 //! a channel and as a hand-written state machine; plus an async producer/consumer.
 //!
-//! Ports 004 "Consider coroutines to run many functions simultaneously" (`coroutines.py`):
+//! Python original: Effective Python (ch. 5), "Consider coroutines to run many functions simultaneously" (`coroutines.py`):
 //!
 //! ```python
 //! def coroutine():

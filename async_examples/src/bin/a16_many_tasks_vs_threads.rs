@@ -3,7 +3,7 @@
 //! Many concurrent waits: 10 000 tokio tasks sleeping 1 s finish in ≈ 1 s and cost well under a
 //! kilobyte each; OS threads cost megabytes of reserved stack each and take longer to start.
 //!
-//! Ports 004 "Consider coroutines to run many functions simultaneously" ("Threads require a lot
+//! Python original: Effective Python (ch. 5), "Consider coroutines to run many functions simultaneously" ("Threads require a lot
 //! of memory (~8 MB per thread) … thousands of threads is just a bad idea", "the main cost is
 //! starting them") and its sidenote "asyncio vs threading". Memory is read from
 //! `/proc/self/status` before and after starting everything (Linux):

@@ -1,6 +1,6 @@
 //! The same waits done five ways: sequential, threads, thread pool, process pool, tokio.
 //!
-//! Ports 002 `comparison/io_bound_comparison.py`, 001 `thread_io_demo.py` and 4C sequential vs
+//! Python original: the python-threads project, `comparison/io_bound_comparison.py`, the course notebook, `thread_io_demo.py` and 4C sequential vs
 //! `gather`: N tasks each wait one latency, (a) as a sleep, (b) as a real HTTP GET to a local
 //! axum server started on 127.0.0.1:0. Expect sequential ≈ N × latency; threads and tokio ≈ one
 //! latency; fixed pools ≈ ceil(N / workers) × latency. Python threads/asyncio run beside.

@@ -1,7 +1,7 @@
 //! The same computation six ways: sequential, threads, rayon, process pool, `spawn_blocking`, on the runtime.
 //!
-//! Ports 002 `comparison/cpu_bound_comparison.py`, 001 `thread_cpu_demo.py` and "CPU-Bound
-//! Performance Advantage": the seeds' big sum split into chunks. Expect threads, rayon and the
+//! Python original: the python-threads project, `comparison/cpu_bound_comparison.py`, the course notebook, `thread_cpu_demo.py` and "CPU-Bound
+//! Performance Advantage": the Python originals' big sum split into chunks. Expect threads, rayon and the
 //! process pool ≈ sequential / cores (no GIL); CPU work directly on the tokio runtime also runs
 //! on its workers but starves every other task (a 5 ms ticker is late by the whole job); every
 //! checksum equal. Python: threads ≈ sequential, multiprocessing faster.

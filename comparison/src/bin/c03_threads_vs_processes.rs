@@ -1,6 +1,6 @@
 //! Python's threads-vs-processes demo next to the same work in Rust (2 × 10 000 000).
 //!
-//! Ports 001 `threads_vs_processes_demo.py` (shipped as `comparison/python/`) and 000
+//! Python original: the course notebook, `threads_vs_processes_demo.py` (shipped as `comparison/python/`) and Grokking Concurrency (ch. 4)
 //! "Comparing Threads and Processes": two workers each add 10 000 000 numbers. Expect Python
 //! threads ≈ sequential (GIL) and processes ≈ ½; Rust threads and processes both ≈ ½, processes
 //! plus their start cost, and Rust many times faster than Python overall.

@@ -1,7 +1,7 @@
 //! Cost to start one worker: thread, tokio task, fork, re-exec, process pool.
 //!
-//! Ports 001 "Resource Usage Comparison" (startup Low/High), 002 "Performance Considerations",
-//! 003 "starting a process is slower than starting a thread": timed start + join loops.
+//! Python original: the course notebook, "Resource Usage Comparison" (startup Low/High), the python-threads project, "Performance Considerations",
+//! the threads-vs-processes notes, "starting a process is slower than starting a thread": timed start + join loops.
 //! Expect process (hundreds of µs) ≫ thread (tens of µs) ≫ tokio task (under a µs or two).
 //!
 //! The same program as `cargo run --release --bin comparison -- --only spawn`; add `--quick`

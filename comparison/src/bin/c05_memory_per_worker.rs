@@ -1,6 +1,6 @@
 //! Memory per idle worker: thread vs tokio task vs process (RSS from /proc).
 //!
-//! Ports 004 "~8 MB per thread" and 001 "Resource Usage Comparison" (memory Low/High): start N
+//! Python original: Effective Python (ch. 5), "~8 MB per thread" and the course notebook, "Resource Usage Comparison" (memory Low/High): start N
 //! idle workers, read how much resident memory grew. Expect a thread ≈ tens of KiB resident
 //! (of a 2 MiB reserved stack), a task ≈ hundreds of bytes, a process ≈ several MiB.
 //!

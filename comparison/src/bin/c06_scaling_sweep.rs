@@ -1,6 +1,6 @@
 //! How each model scales: CPU workers 1..2×cores, and I/O tasks from 10 to 100 000.
 //!
-//! Ports 004 "a dozen or so is fine, but thousands of threads is just a bad idea" and 002 "use
+//! Python original: Effective Python (ch. 5), "a dozen or so is fine, but thousands of threads is just a bad idea" and the python-threads project, "use
 //! pools for many small tasks" / "asyncio: high-concurrency I/O". Expect CPU time to stop
 //! improving at the core count; tokio to stay ≈ one latency up to 100 000 tasks while fixed
 //! pools grow as ceil(N / workers) × latency. Writes line charts with `--svg`.

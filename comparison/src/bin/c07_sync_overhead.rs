@@ -1,6 +1,6 @@
 //! Cost of contention: one shared Mutex vs an atomic counter vs per-thread sums merged at the end.
 //!
-//! Ports 002 "Excessive synchronization can negate concurrency benefits" and 001 "Lock Behavior
+//! Python original: the python-threads project, "Excessive synchronization can negate concurrency benefits" and the course notebook, "Lock Behavior
 //! in Practice" (locked is slower than unsynchronised). Expect time: Mutex > atomic > local
 //! sums, all with the same total; Python's Lock beside.
 //!

@@ -1,7 +1,7 @@
 //! When copying data to a process pool costs more than the parallelism gains; shared memory avoids the copy.
 //!
-//! Ports 004 "All this serializing and deserializing is heavy work", 001 "When to Use Process
-//! Pools" and 000 "Performance Considerations": a process pool with a swept payload size
+//! Python original: Effective Python (ch. 5), "All this serializing and deserializing is heavy work", the course notebook, "When to Use Process
+//! Pools" and Grokking Concurrency (ch. 4), "Performance Considerations": a process pool with a swept payload size
 //! (bincode bytes counted). Expect small payloads: pool faster than sequential; large payloads:
 //! slower; shared memory (only offset + length sent): fast at every size.
 //!

@@ -1,7 +1,7 @@
 //! The whole benchmark: CPU, I/O, scaling, synchronisation, serialisation, spawn cost and memory, Rust beside Python.
 //!
-//! Ports 002 `comparison/io_bound_comparison.py` and `cpu_bound_comparison.py`, 001
-//! `threads_vs_processes_demo.py` and every timing claim of the course (`COURSE_MAP.md` section 8).
+//! Python original: the python-threads project, `comparison/io_bound_comparison.py` and `cpu_bound_comparison.py`, the course notebook
+//! `threads_vs_processes_demo.py` and every timing claim of the course.
 //! Each part prints an aligned table (median of k runs after a warm-up, min, speedup vs
 //! sequential, efficiency, Python time and the Python/Rust ratio), the performance targets it
 //! met or missed, and the run ends with a verdict written from the numbers.

@@ -113,7 +113,7 @@ impl Bench {
         }
         s.table = t.to_string();
         s.notes.push(
-            "the seed's \"~8 MB per thread\" is the default stack *reservation* (virtual); resident memory is what the touched pages cost".into(),
+            "the Python original's \"~8 MB per thread\" is the default stack *reservation* (virtual); resident memory is what the touched pages cost".into(),
         );
         self.push(s);
         Ok(())

@@ -15,7 +15,7 @@ impl Bench {
         let mut s = Section {
             id: "threads_vs_processes".into(),
             title: format!(
-                "Threads vs processes: 2 workers × {n} additions (001 threads_vs_processes_demo.py)"
+                "Threads vs processes: 2 workers × {n} additions (the course notebook, threads_vs_processes_demo.py)"
             ),
             expected_checksum: Some(cpu::expected_sum(n).wrapping_mul(2)),
             bar_chart: true,
@@ -40,14 +40,14 @@ impl Bench {
         s.rows
             .push(Row::timed("threads", "2 threads", "2 threads", &m));
         let m = measure(warm, runs, || {
-            // Like the seed: the processes are started inside the timed block.
+            // Like the Python original: the processes are started inside the timed block.
             let mut pool = ProcessPool::new(2)?;
             let sum = cpu::process_pool(&mut pool, &two)?;
             pool.shutdown()?;
             Ok(sum)
         })?;
         let mut row = Row::timed("processes", "2 processes", "2 processes", &m);
-        row.note = "includes starting both processes, as in the seed".into();
+        row.note = "includes starting both processes, as in the Python original".into();
         s.rows.push(row);
         let base = s.rows[0].median;
         for r in &mut s.rows {
@@ -87,7 +87,7 @@ impl Bench {
             s.target(claim, "≤ 1.2×", format!("{p:.2}×"), p <= 1.2);
         }
         s.notes.push(
-            "Rust does the seed's 2 × 10 000 000 additions in milliseconds, as fast as starting the workers and \
+            "Rust does the Python original's 2 × 10 000 000 additions in milliseconds, as fast as starting the workers and \
              moving a new thread to the other core: see the CPU table for Rust's speedup on work worth measuring"
                 .into(),
         );

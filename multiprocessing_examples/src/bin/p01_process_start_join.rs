@@ -1,6 +1,6 @@
 //! A child process runs a function while the parent waits (start + join), by re-exec and by fork.
 //!
-//! Ports 001 4B "The simplest multiprocessing example (start + join)" and 001 "Creating a
+//! Python original: the course notebook, 4B "The simplest multiprocessing example (start + join)" and the course notebook, "Creating a
 //! Process (Minimal Example)". Python's `Process(target=task).start()` becomes one of:
 //!
 //! 1. **re-exec** (Python's `spawn`): run this same program again with a role argument;
@@ -42,7 +42,7 @@ use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork, getpid, getppid};
 use utilities::{Stopwatch, print_time_taken, say_pid, sleep_secs};
 
-/// The seed's `task()`.
+/// The Python original's `task()`.
 fn task() {
     say_pid!("Child process: starting work");
     sleep_secs(2.0); // simulate work

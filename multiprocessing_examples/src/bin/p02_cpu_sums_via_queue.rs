@@ -1,11 +1,11 @@
 //! Two children each sum 0..50 000 000 and send the result over a queue; timed against sequential.
 //!
-//! Ports 001 4B "B) Why multiprocessing helps CPU-bound work" and "Using Queue to collect
+//! Python original: the course notebook, 4B "B) Why multiprocessing helps CPU-bound work" and "Using Queue to collect
 //! results". Each child computes `sum(range(n))` and writes the total as one bincode frame into
 //! a pipe that both children share (a [`ProcessQueue`]); the parent reads two frames. On two
 //! cores the two sums run at the same time, so the pair takes about half the sequential time.
 //!
-//! **Read before you wait.** The seed joins both children first and only then calls `q.get()`.
+//! **Read before you wait.** The Python original joins both children first and only then calls `q.get()`.
 //! That works for two small ints, but a child blocks in `put` as soon as the pipe (about 64 KiB)
 //! is full, and a parent blocked in `join` never empties it: a deadlock. So we read the results
 //! first, then reap the children.
@@ -36,7 +36,7 @@ use utilities::{Stopwatch, print_time_taken, say_pid};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
-        // The seed's `cpu_task(n, out_q)`: compute, then `out_q.put(total)`.
+        // The Python original's `cpu_task(n, out_q)`: compute, then `out_q.put(total)`.
         let n: u64 = role.parse_arg(0)?;
         let total = sum_below(n);
         say_pid!("Child: sum done, sending it");

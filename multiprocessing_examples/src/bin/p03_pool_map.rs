@@ -1,6 +1,6 @@
 //! A pool of 2 worker processes maps `square` over a list; results come back in input order.
 //!
-//! Ports 001 4B "C) `Pool.map()`", 001 "Using `multiprocessing.Pool`" and the Pools passages
+//! Python original: the course notebook, 4B "C) `Pool.map()`", the course notebook, "Using `multiprocessing.Pool`" and the Pools passages
 //! "Creating a Process Pool (Basic Example)", "Using a Pool with a Context Manager", "Why `map()`
 //! Feels Familiar" and "Blocking Call (map)".
 //!
@@ -33,7 +33,7 @@
 use multiprocessing_examples::pool::{self, ProcessPool, Task};
 use utilities::{say_pid, sleep_secs};
 
-/// The seed's `square(x)`, with half a second of pretend work so both workers get a share.
+/// The Python original's `square(x)`, with half a second of pretend work so both workers get a share.
 fn square(x: u64) -> u64 {
     say_pid!("Squaring {x} in process {}", std::process::id());
     sleep_secs(0.5);

@@ -1,7 +1,7 @@
 //! A child's change to a global stays in the child: "Counter in main process: 0".
 //!
-//! Ports 001 4B "D) Why normal variables don't update across processes" (also 001 "Memory
-//! Isolation Between Processes", Pools "Problem 2: Processes Do Not Share Memory" and 000 "Data
+//! Python original: the course notebook, 4B "D) Why normal variables don't update across processes" (also the course notebook, "Memory
+//! Isolation Between Processes", Pools "Problem 2: Processes Do Not Share Memory" and Grokking Concurrency (ch. 4), "Data
 //! is Copied"). The child adds 1 to a global counter and prints 1; the parent still has 0.
 //!
 //! Two ways to make a child, one lesson:

@@ -1,7 +1,7 @@
 //! A counter in shared memory, updated safely by several processes: "Shared counter: 2".
 //!
-//! Ports 001 4B "E) Use multiprocessing.Value for simple shared numbers" (2 children → 2) and
-//! 001 "Shared Value" / Pools "Shared Value: Single Shared Variable" (5 children → "Final
+//! Python original: the course notebook, 4B "E) Use multiprocessing.Value for simple shared numbers" (2 children → 2) and
+//! the course notebook, "Shared Value" / Pools "Shared Value: Single Shared Variable" (5 children → "Final
 //! value: 5"), with Pools "Why Locks Are Still Needed".
 //!
 //! Python's `Value("i", 0)` is an int in shared memory plus a lock, and the child does

@@ -1,6 +1,6 @@
 //! A child process sends a message back to its parent through a process-safe queue.
 //!
-//! Ports 001 4B "F) Use multiprocessing.Queue for messages/results" and 001 "Returning Results
+//! Python original: the course notebook, 4B "F) Use multiprocessing.Queue for messages/results" and the course notebook, "Returning Results
 //! From a Process" / "Using a Queue for Inter-Process Communication".
 //!
 //! [`ProcessQueue<T>`] is `multiprocessing.Queue` for one type `T`: an OS pipe carrying
@@ -26,7 +26,7 @@ use utilities::say_pid;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
-        // The seed's `worker(q)`: `q.put(...)`. The queue is descriptor #0 passed to us.
+        // The Python original's `worker(q)`: `q.put(...)`. The queue is descriptor #0 passed to us.
         let mut q = QueueSender::<String>::inherited(0)?;
         match role.name.as_str() {
             "hello" => {
@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if role == "hello" {
             say_pid!("Received: {msg}");
         } else {
-            say_pid!("{msg}"); // the second seed prints the bare message
+            say_pid!("{msg}"); // the second Python original prints the bare message
         }
         assert_eq!(msg, expected);
     }

@@ -1,6 +1,6 @@
 //! Why children must not re-run the parent's setup: the `__main__` guard and its Rust twin.
 //!
-//! Ports 001 4B "Common rules to be followed" 1) and 001 "Why the __main__ Guard Is Required".
+//! Python original: the course notebook, 4B "Common rules to be followed" 1) and the course notebook, "Why the __main__ Guard Is Required".
 //! With the `spawn` start method a Python child *imports your script again*; without
 //! `if __name__ == "__main__":` the import runs the process-creating code again, and every
 //! child creates a child of its own.

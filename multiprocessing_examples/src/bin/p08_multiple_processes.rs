@@ -1,6 +1,6 @@
 //! Three child processes run at once; their lines come in any order, and every one is reaped.
 //!
-//! Ports 001 "Running Multiple Processes" (`Worker {i} running`) and 002
+//! Python original: the course notebook, "Running Multiple Processes" (`Worker {i} running`) and the python-threads project
 //! `multiprocessing_examples/basic_processes.py`. The children are kept in a `Vec<Child>`:
 //! start them all, then wait for each. A child that has exited but was not waited for stays in
 //! the process table as a *zombie* (state `Z`) until its parent waits or exits; we list our
@@ -26,7 +26,7 @@ use utilities::say_pid;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
         let i: u32 = role.parse_arg(0)?;
-        say_pid!("Worker {i} running"); // the seed's worker(name)
+        say_pid!("Worker {i} running"); // the Python original's worker(name)
         return Ok(());
     }
     utilities::output::start_clock();

@@ -1,6 +1,6 @@
 //! Arguments are copied into a child: `square(5)` via argv, a bincode frame on stdin, and fork.
 //!
-//! Ports 001 "Passing Data to Processes" (`Process(target=square, args=(5,))`) and 000
+//! Python original: the course notebook, "Passing Data to Processes" (`Process(target=square, args=(5,))`) and Grokking Concurrency (ch. 4)
 //! "Important Notes on Process Communication" 1–2 ("Data is Copied", "Pickling Limitation").
 //! Python pickles `args` and the child unpickles a copy. In Rust:
 //! - **argv**: text arguments of the re-executed program (`SelfCommand::arg`), parsed back;
@@ -29,7 +29,7 @@ use multiprocessing_examples::spawn::{SelfCommand, child_role, fork_child};
 use serde::{Deserialize, Serialize};
 use utilities::say_pid;
 
-/// The seed's `square(n)`: prints n².
+/// The Python original's `square(n)`: prints n².
 fn square(how: &str, n: i64) {
     say_pid!("Child ({how}): square({n}) = {}", n * n);
 }

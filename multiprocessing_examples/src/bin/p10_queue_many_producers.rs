@@ -1,13 +1,13 @@
 //! Several child processes write into one queue; the parent collects every result, in any order.
 //!
-//! Ports 001 "Multiple Processes Using a Queue" (five children put `i*i`) and 003 "using Queue
+//! Python original: the course notebook, "Multiple Processes Using a Queue" (five children put `i*i`) and the threads-vs-processes notes, "using Queue
 //! as process safe data exchange" (one child puts squares of 1..5, another their negatives).
 //!
 //! All children share one pipe. That is safe because a frame here is a few bytes and the kernel
 //! writes up to `PIPE_BUF` (4096) bytes to a pipe atomically, so frames from different children
 //! never interleave. (For bigger messages give each child its own queue.)
 //!
-//! **Seed subtlety:** both seeds drain with `while not q.empty(): q.get()`. `empty()` is only a
+//! **Subtlety of the Python original:** both Python originals drain with `while not q.empty(): q.get()`. `empty()` is only a
 //! snapshot: a result still in flight (Python's queue has a feeder thread) is missed, and the
 //! loop stops early. Here the parent drops its own write end and reads until *every* writer
 //! has closed (`recv()` returns `None`), so it gets exactly all results, then reaps the children.
@@ -18,7 +18,7 @@
 //! ```text
 //! [   0.006s] pid 1000    main         | Received 5 results in arrival order: [0, 1, 4, 16, 9]
 //! [   0.006s] pid 1000    main         | Sorted: [0, 1, 4, 9, 16]
-//! --- 003: square and make_negative into one queue ---
+//! --- the threads-vs-processes notes: square and make_negative into one queue ---
 //! [   0.012s] pid 1000    main         | Received: [1, 4, 9, 16, 25, -1, -2, -3, -4, -5]
 //! [   0.012s] pid 1000    main         | As a multiset: [-5, -4, -3, -2, -1, 1, 4, 9, 16, 25]
 //! ```
@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let num: i64 = role.parse_arg(0)?;
                 q.put(&(num * num))?;
             }
-            // 003's `square(numbers, queue)` and `make_negative(numbers, queue)`.
+            // the threads-vs-processes notes's `square(numbers, queue)` and `make_negative(numbers, queue)`.
             "square" => (1..=5).try_for_each(|i| q.put(&(i * i)))?,
             "make_negative" => (1..=5).try_for_each(|i| q.put(&(-i)))?,
             other => return Err(format!("unknown role {other}").into()),
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     utilities::output::start_clock();
 
-    // 001: five children, one result each.
+    // the course notebook: five children, one result each.
     let (tx, mut rx) = ProcessQueue::<i64>::new()?.split();
     let mut children = Vec::new();
     for i in 0..5 {
@@ -68,8 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     say_pid!("Sorted: {sorted:?}");
     assert_eq!(sorted, [0, 1, 4, 9, 16]);
 
-    // 003: two producers with five results each.
-    println!("--- 003: square and make_negative into one queue ---");
+    // the threads-vs-processes notes: two producers with five results each.
+    println!("--- the threads-vs-processes notes: square and make_negative into one queue ---");
     let (tx, mut rx) = ProcessQueue::<i64>::new()?.split();
     let p1 = Reaped::new(SelfCommand::new("square").pass_fd(&tx)?.spawn()?);
     let p2 = Reaped::new(SelfCommand::new("make_negative").pass_fd(&tx)?.spawn()?);

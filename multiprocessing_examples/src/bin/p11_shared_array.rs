@@ -1,6 +1,6 @@
 //! A shared array: the child adds 1 to element 0 and the parent sees "[1, 1, 2]".
 //!
-//! Ports 001 "Shared Arrays" (`Array("i", [0, 1, 2])` → `[1, 1, 2]`) and Pools "Shared
+//! Python original: the course notebook, "Shared Arrays" (`Array("i", [0, 1, 2])` → `[1, 1, 2]`) and Pools "Shared
 //! `Array`: Shared Sequence of Values" (`[1, 2, 3]` → `[2, 2, 3]`).
 //!
 //! `SharedArray<AtomicI32>` (see `src/shared.rs`) is a fixed-length array of atomics in a

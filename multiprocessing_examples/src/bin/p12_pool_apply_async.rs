@@ -1,6 +1,6 @@
 //! Pool `apply` blocks for one result; `apply_async` returns a handle while the parent works on.
 //!
-//! Ports 001 "When to Use map, apply, and `apply_async`" (`pool.apply(square, (5,))`) and the
+//! Python original: the course notebook, "When to Use map, apply, and `apply_async`" (`pool.apply(square, (5,))`) and the
 //! Pools passage "Non-Blocking Call (`apply_async`)" (`result.get()`).
 //!
 //! - `pool.apply::<A, R>("square", 5)` sends one task to one worker and waits: 25.
@@ -28,7 +28,7 @@
 use multiprocessing_examples::pool::{self, AsyncResult, PoolError, ProcessPool, Task};
 use utilities::{say_pid, secs, sleep_secs};
 
-/// The seed's `square(n)`, taking 1 s so that "non-blocking" is visible.
+/// The Python original's `square(n)`, taking 1 s so that "non-blocking" is visible.
 fn square(n: u64) -> u64 {
     say_pid!("Worker: squaring {n}");
     sleep_secs(1.0);

@@ -1,6 +1,6 @@
 //! CPU work in 2 child processes runs in parallel: about half the sequential time on 2 cores.
 //!
-//! Ports 001 "CPU-Bound Performance Advantage": two processes each count to 10 000 000. In
+//! Python original: the course notebook, "CPU-Bound Performance Advantage": two processes each count to 10 000 000. In
 //! Python the point is that processes escape the GIL, so they beat threads. Rust has no GIL:
 //! two *threads* are just as parallel (see `threading_examples` `t14` and
 //! `p22_threads_vs_processes_demo`), and processes only add start-up cost. Both run at about
@@ -28,7 +28,7 @@ use utilities::{Stopwatch, print_time_taken, say_pid};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
         let n: u64 = role.parse_arg(0)?;
-        let count = count_to(n); // the seed's cpu_task()
+        let count = count_to(n); // the Python original's cpu_task()
         say_pid!("Child: counted to {count}");
         // Exit status 0 means "counted exactly n".
         std::process::exit(i32::from(count != n));

@@ -1,7 +1,7 @@
 //! A manager server process owns a list and a dict; children change them by sending it requests.
 //!
-//! Ports 001 Pools "Using a Manager for Complex Shared Objects" (a child appends `"data"` to
-//! `manager.list()`) and 000 "Using a Manager" (a child sets `new_key` and increments `counter`
+//! Python original: the course notebook, Pools "Using a Manager for Complex Shared Objects" (a child appends `"data"` to
+//! `manager.list()`) and Grokking Concurrency (ch. 4), "Using a Manager" (a child sets `new_key` and increments `counter`
 //! in `manager.dict({'counter': 0})`).
 //!
 //! [`Manager::start`] starts a real server process (this program again, with the manager
@@ -89,13 +89,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     say_pid!("Manager server running as pid {}", mgr.pid());
     let mut m = mgr.client()?;
 
-    // 001: shared_list = manager.list(); a child appends "data".
+    // the course notebook: shared_list = manager.list(); a child appends "data".
     run_child("add_item", &mgr, &[])?;
     let list = m.list()?;
     say_pid!("{}", manager::format_list(&list));
     assert_eq!(list, [Value::from("data")]);
 
-    // 000: shared_dict = manager.dict({'counter': 0}); a child changes it.
+    // Grokking Concurrency (ch. 4): shared_dict = manager.dict({'counter': 0}); a child changes it.
     m.dict_set("counter", Value::Int(0))?;
     run_child("modify_dict", &mgr, &[])?;
     let dict = m.dict()?;

@@ -1,10 +1,10 @@
-//! Pool workers increment one shared counter 10 times: "Final value: 10" (the seed raises).
+//! Pool workers increment one shared counter 10 times: "Final value: 10" (the Python original raises).
 //!
-//! Ports 001 `pool_shared_value_demo.py`: `value = Value("i", 0)`, then
+//! Python original: the course notebook, `pool_shared_value_demo.py`: `value = Value("i", 0)`, then
 //! `Pool(4).starmap(increment, [(value,) for _ in range(10)])` where `increment` does
 //! `with shared_value.get_lock(): shared_value.value += 1`, then `print("Final value:", …)`.
 //!
-//! **Seed bug.** On Python 3.11 that script does not print 10: `starmap` pickles its arguments
+//! **Bug in the Python original.** On Python 3.11 that script does not print 10: `starmap` pickles its arguments
 //! to send them to the workers, and a `Value` refuses: `RuntimeError: Synchronized objects
 //! should only be shared between processes through inheritance`. Shared memory is a place, not
 //! a value; it cannot travel through a pipe. In Rust the same mistake does not compile:

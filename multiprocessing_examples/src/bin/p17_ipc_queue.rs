@@ -1,6 +1,6 @@
 //! IPC with a queue: a child computes 10 × 10 and sends the result to the parent.
 //!
-//! Ports 001 IPC "A) IPC using multiprocessing.Queue". The child cannot return a value to the
+//! Python original: the course notebook, IPC "A) IPC using multiprocessing.Queue". The child cannot return a value to the
 //! parent (separate memory), so it `put`s it into a [`ProcessQueue`] (the same type as `p06`):
 //! the value is serialized with bincode, framed with its length, written into a pipe, and
 //! decoded by the parent with a size limit. `get` blocks until the frame arrives.
@@ -19,7 +19,7 @@ use utilities::say_pid;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if child_role().is_some() {
-        // The seed's worker(out_q): runs inside the child process.
+        // The Python original's worker(out_q): runs inside the child process.
         let result: i32 = 10 * 10; // do some work in the child
         say_pid!("Child: computed 10 * 10 = {result}, sending it");
         QueueSender::<i32>::inherited(0)?.put(&result)?; // send the result to main

@@ -1,9 +1,9 @@
 //! IPC with a duplex pipe between exactly two processes: "Hello from child", and a reply.
 //!
-//! Ports 001 IPC "B) IPC using multiprocessing.Pipe" and its "Pipe vs Queue" notes.
+//! Python original: the course notebook, IPC "B) IPC using multiprocessing.Pipe" and its "Pipe vs Queue" notes.
 //! `multiprocessing.Pipe()` is duplex by default; its Rust twin here is [`Duplex`], a connected
 //! pair of Unix stream sockets carrying size-limited bincode frames. The parent keeps one end,
-//! the child inherits the other. Unlike the seed, the conversation goes both ways: the child
+//! the child inherits the other. Unlike the Python original, the conversation goes both ways: the child
 //! says hello, the parent answers, the child reports the answer.
 //!
 //! Pipe vs Queue: a pipe connects exactly two endpoints with the least overhead; a queue

@@ -1,7 +1,7 @@
 //! Serialization: a nested struct → bytes → the same struct (pickle's job, done by serde + bincode).
 //!
-//! Ports 001 IPC "What is Data Serialization?", "C) What does serialization look like?"
-//! (`pickle.dumps({'name': 'Asha', 'scores': [10, 20, 30]})`) and 004 "`ProcessPoolExecutor`:
+//! Python original: the course notebook, IPC "What is Data Serialization?", "C) What does serialization look like?"
+//! (`pickle.dumps({'name': 'Asha', 'scores': [10, 20, 30]})`) and Effective Python (ch. 5), "`ProcessPoolExecutor`:
 //! serialize into binary, copy to a child process, run, serialize the results…".
 //!
 //! `#[derive(Serialize, Deserialize)]` writes the code pickle discovers at run time.
@@ -38,7 +38,7 @@ struct Address {
     pin: u32,
 }
 
-/// The seed's `{"name": "Asha", "scores": [10, 20, 30]}`, with a nested struct.
+/// The Python original's `{"name": "Asha", "scores": [10, 20, 30]}`, with a nested struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Student {
     name: String,

@@ -1,7 +1,7 @@
 //! What cannot be sent: a `File` is not `Serialize` (compile error); pass the descriptor instead.
 //!
-//! Ports 001 IPC "Not everything can be serialized (pickled)", "Example of a common
-//! serialization failure" (`q.put(open("sample.txt", "w"))`) and 000 "Pickling Limitation".
+//! Python original: the course notebook, IPC "Not everything can be serialized (pickled)", "Example of a common
+//! serialization failure" (`q.put(open("sample.txt", "w"))`) and Grokking Concurrency (ch. 4), "Pickling Limitation".
 //!
 //! 1. **Compile time.** `std::fs::File` does not implement `Serialize`, so
 //!    `queue.put(&file)` does not compile at all (`tests/ui/file_not_serialize.rs` checks the
@@ -9,8 +9,8 @@
 //!    that means something only inside its own process; its bytes would be meaningless elsewhere.
 //! 2. **Run time.** A type *can* implement `Serialize` and refuse at run time. `put` serializes
 //!    in the calling thread, so the error comes back from that call and we print
-//!    "Serialization failed: …". (Seed subtlety: Python's `Queue.put` pickles later, in a feeder
-//!    thread, so the seed's `except` never runs and a traceback is printed instead.)
+//!    "Serialization failed: …". (Subtlety of the Python original: Python's `Queue.put` pickles later, in a feeder
+//!    thread, so the Python original's `except` never runs and a traceback is printed instead.)
 //! 3. **The right way** to give a child an open file: let it *inherit the descriptor*
 //!    (`SelfCommand::pass_fd`). The child writes through it; the parent reads the file after
 //!    waiting for the child.
@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     utilities::output::start_clock();
     let path = std::env::temp_dir().join(format!("p20-sample-{}.txt", std::process::id()));
-    let f = std::fs::File::create(&path)?; // the seed's open("sample.txt", "w")
+    let f = std::fs::File::create(&path)?; // the Python original's open("sample.txt", "w")
 
     // 2. The runtime failure, caught at the call.
     let (mut q, _rx) = ProcessQueue::<OpenFile>::new()?.split();
@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut child = SelfCommand::new("writer").pass_fd(&handle.0)?.spawn()?;
     let status = child.wait()?;
     assert!(status.success(), "child failed: {status}");
-    drop(handle); // the seed's f.close()
+    drop(handle); // the Python original's f.close()
     let contents = std::fs::read_to_string(&path)?;
     std::fs::remove_file(&path)?;
     say_pid!("File now contains: {contents:?}");

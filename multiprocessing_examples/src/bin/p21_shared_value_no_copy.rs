@@ -1,6 +1,6 @@
 //! A value in shared memory is changed in place, never copied: "Shared value: 15".
 //!
-//! Ports 001 IPC "Shared Memory vs Serialization" and "E) Shared memory example (no pickling for
+//! Python original: the course notebook, IPC "Shared Memory vs Serialization" and "E) Shared memory example (no pickling for
 //! the shared value itself)": `Value("i", 10)`, the child does `shared_num.value += 5`.
 //!
 //! A queue or pipe (`p06`, `p17`) serializes a value into bytes, copies the bytes through the

@@ -1,6 +1,6 @@
 //! The same CPU work in 2 threads and in 2 processes: both parallel in Rust; processes start slower.
 //!
-//! Ports 001 `threads_vs_processes_demo.py` and 001 "Threads for CPU-Bound Work" / "Processes
+//! Python original: the course notebook, `threads_vs_processes_demo.py` and the course notebook, "Threads for CPU-Bound Work" / "Processes
 //! for CPU-Bound Work". Python prints "Threads time" ≈ the sequential time (the GIL lets one
 //! thread run at a time) and a lower "Processes time". Rust threads have no GIL: on two free
 //! cores both versions take about half the sequential time. What a process adds is its start:
@@ -26,7 +26,7 @@ use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
 use multiprocessing_examples::work::{count_to, size_from_env};
 use utilities::{Stopwatch, format_duration, print_time_taken};
 
-/// The seed's `cpu_task()`: count to n.
+/// The Python original's `cpu_task()`: count to n.
 fn cpu_task(n: u64) {
     assert_eq!(count_to(n), n);
 }

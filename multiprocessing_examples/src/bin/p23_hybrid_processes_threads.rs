@@ -1,6 +1,6 @@
 //! Processes for CPU work with I/O threads inside: each child takes max(CPU, I/O), not the sum.
 //!
-//! Ports 001 "Combining Threads and Processes" ("Processes handle CPU-heavy tasks; each process
+//! Python original: the course notebook, "Combining Threads and Processes" ("Processes handle CPU-heavy tasks; each process
 //! uses threads for I/O"). Two child processes each start three I/O threads (each waits 1 s,
 //! like a network call) and, meanwhile, compute on their main thread for 1 s. Because the waits
 //! overlap the computing, a child needs about 1 s, not 2 s; and the two children run side by

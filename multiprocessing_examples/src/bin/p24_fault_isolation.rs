@@ -1,6 +1,6 @@
 //! A crashing child does not take down its parent or siblings; a thread's abort kills its process.
 //!
-//! Ports 001 "Fault Isolation and Stability", 000 processes "Isolation" / "Stability" and the
+//! Python original: the course notebook, "Fault Isolation and Stability", Grokking Concurrency (ch. 4), processes "Isolation" / "Stability" and the
 //! process advantages in 003. Three children start; one of them aborts (`SIGABRT`, as a
 //! segfault or a failed C library would). The parent reads each child's end from its
 //! `ExitStatus`: `code()` for a normal exit, `ExitStatusExt::signal()` for a crash. The others

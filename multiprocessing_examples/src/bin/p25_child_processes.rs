@@ -1,10 +1,10 @@
 //! A parent starts 3 child processes; each prints its own pid and its parent's pid.
 //!
-//! Ports 000 "Understanding the Basic Child Process Example" (`child_processes.py`). Every
+//! Python original: Grokking Concurrency (ch. 4), "Understanding the Basic Child Process Example" (`child_processes.py`). Every
 //! process has a pid (`std::process::id()`, Python's `os.getpid()`) and knows its parent's
 //! (`getppid`). The children's "parent PID" is the parent's own pid.
 //!
-//! Seed fix: `child_processes.py` starts its children and never joins them; the interpreter
+//! Fix of the Python original: `child_processes.py` starts its children and never joins them; the interpreter
 //! happens to wait for non-daemon children at exit. A Rust program would simply leave them
 //! running (and unreaped), so we keep every `Child` and wait for each one.
 //!
@@ -27,7 +27,7 @@ use multiprocessing_examples::spawn::{SelfCommand, child_role};
 use nix::unistd::getppid;
 use utilities::say_pid;
 
-/// The seed's `run_child()`.
+/// The Python original's `run_child()`.
 fn run_child() {
     say_pid!(
         "Child: I am a child process with PID: {}",
@@ -36,7 +36,7 @@ fn run_child() {
     say_pid!("Child: My parent's PID is: {}", getppid());
 }
 
-/// The seed's `start_parent(num_children)`, plus the joins it forgot.
+/// The Python original's `start_parent(num_children)`, plus the joins it forgot.
 fn start_parent(num_children: u32) -> std::io::Result<()> {
     say_pid!(
         "Parent: I am the parent process with PID: {}",
@@ -49,7 +49,7 @@ fn start_parent(num_children: u32) -> std::io::Result<()> {
         children.push(SelfCommand::new("child").spawn()?);
     }
     for c in &mut children {
-        let status = c.wait()?; // the join the seed leaves out
+        let status = c.wait()?; // the join the Python original leaves out
         assert!(status.success());
     }
     say_pid!("Parent: all {num_children} children reaped");

@@ -1,13 +1,13 @@
 //! Per-child parameters: positional `args` on the command line, named `kwargs` as a struct.
 //!
-//! Ports 000 "Extending the Example: Sending Parameters to Child Processes"
+//! Python original: Grokking Concurrency (ch. 4), "Extending the Example: Sending Parameters to Child Processes"
 //! (`child_processes_with_params.py`: `args=(child_name, child_number)`, and the `kwargs`
 //! variant). Child *i* gets the name `Child-i` and the number `10·i`.
 //! - `args` → command-line arguments of the re-executed program, in order;
 //! - `kwargs` → a struct with named fields (`ChildParams { name, number }`), sent as one
 //!   bincode frame on the child's stdin. Field names are checked by the compiler, not at run time.
 //!
-//! Like `p25`, every child is waited for (the seed never joins).
+//! Like `p25`, every child is waited for (the Python original never joins).
 //!
 //! Run: `cargo run --bin p26_child_processes_with_params`
 //!
@@ -40,7 +40,7 @@ struct ChildParams {
     number: u32,
 }
 
-/// The seed's `run_child_with_params(name, number)`.
+/// The Python original's `run_child_with_params(name, number)`.
 fn run_child_with_params(name: &str, number: u32) {
     say_pid!(
         "Child: I am a child process with PID: {}",

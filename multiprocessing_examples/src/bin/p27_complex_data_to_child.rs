@@ -1,10 +1,10 @@
 //! A dict and a list, as typed structs, sent to a child that computes a result and prints it as JSON.
 //!
-//! Ports 000 "Example: Sending Complex Data to Child Processes" (`process_data(user_data,
+//! Python original: Grokking Concurrency (ch. 4), "Example: Sending Complex Data to Child Processes" (`process_data(user_data,
 //! settings)`). The Python dict `{'name': 'Alice', 'age': 30, 'email': …}` becomes a struct
 //! `User` (a misspelt key is a compile error, not a `KeyError` in the child), the list of
 //! settings a `Vec<String>`. Both go to the child as one bincode frame on its stdin; the child
-//! prints what it received and its result, serialized with `serde_json` like the seed's
+//! prints what it received and its result, serialized with `serde_json` like the Python original's
 //! `json.dumps(result)`.
 //!
 //! Run: `cargo run --bin p27_complex_data_to_child`
@@ -47,7 +47,7 @@ struct ProcessingResult {
     settings_count: usize,
 }
 
-/// The seed's `process_data(user_data, settings)`.
+/// The Python original's `process_data(user_data, settings)`.
 fn process_data(user: &User, settings: &[String]) -> serde_json::Result<()> {
     say_pid!("Child process {} received:", std::process::id());
     say_pid!("  User: {}, Age: {}", user.name, user.age);

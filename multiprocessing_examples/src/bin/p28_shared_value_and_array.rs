@@ -1,6 +1,6 @@
 //! A child changes a shared number and a shared array: "Shared number: 100", "[2, 4, 6, 8]".
 //!
-//! Ports 000 "Advanced Data Sharing" → "Using Shared Memory Objects" (`modify_shared`):
+//! Python original: Grokking Concurrency (ch. 4), "Advanced Data Sharing" → "Using Shared Memory Objects" (`modify_shared`):
 //! `num = Value('i', 0)`, `arr = Array('i', [1, 2, 3, 4])`; the child adds 100 to the number and
 //! doubles every element.
 //!

@@ -1,7 +1,7 @@
 //! A named shared-memory block: a re-executed child opens an 8 MB array by name, no copy made.
 //!
-//! Ports 001 IPC "Shared Memory vs Serialization" (`multiprocessing.shared_memory`, "advanced";
-//! "use shared memory for large numeric data") and 002 `multiprocessing_examples/shared_memory.py`.
+//! Python original: the course notebook, IPC "Shared Memory vs Serialization" (`multiprocessing.shared_memory`, "advanced";
+//! "use shared memory for large numeric data") and the python-threads project, `multiprocessing_examples/shared_memory.py`.
 //!
 //! Python: `SharedMemory(name=…, create=True, size=…)` in the parent, `SharedMemory(name=…)`
 //! in the child, an array view over `shm.buf` on both sides, then `shm.close()` and

@@ -1,11 +1,11 @@
 //! Futures-style `submit` to a pool of 2 worker processes; the results equal the sequential ones.
 //!
-//! Ports 004 "Concurrent.futures for TRUE PARALLELISM!" (`ProcessPoolExecutor(max_workers=2)`),
-//! 002 `multiprocessing_examples/process_pools.py` and 002 "Concurrent.futures".
+//! Python original: Effective Python (ch. 5), "Concurrent.futures for TRUE PARALLELISM!" (`ProcessPoolExecutor(max_workers=2)`),
+//! the python-threads project, `multiprocessing_examples/process_pools.py` and the python-threads project, "Concurrent.futures".
 //! `pool.submit(task, arg)` returns a handle at once (Python's `Future`); `handle.get()` is
-//! `future.result()`. As 004 says, every call serializes its argument, copies it to a worker,
+//! `future.result()`. As Effective Python (ch. 5), says, every call serializes its argument, copies it to a worker,
 //! runs it there, and serializes the result back: worth it only when the computation is heavy
-//! and the data small. The task here is 004's favourite: a slow greatest-common-divisor search
+//! and the data small. The task here is Effective Python (ch. 5)'s favourite: a slow greatest-common-divisor search
 //! over pairs of numbers.
 //!
 //! The same API shape as the thread pool of `threading_examples` `t30`, so threads and

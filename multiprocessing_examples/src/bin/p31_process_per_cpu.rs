@@ -1,11 +1,11 @@
 //! One child process per available core, all of them waited for, then "end main".
 //!
-//! Ports the 003 "process" cells: `num_process = os.cpu_count()` processes each run
+//! Ports the the threads-vs-processes notes, "process" cells: `num_process = os.cpu_count()` processes each run
 //! `square_it()` (a small loop), are started, joined, and the notebook prints "end main".
 //! `std::thread::available_parallelism()` is `os.cpu_count()` (it also respects CPU affinity
 //! and cgroup limits, so in a container it can be smaller than the machine's core count).
 //!
-//! **Seed bug:** the join loop is `for i in processes: p.join()`: it joins `p`, the *last*
+//! **Bug in the Python original:** the join loop is `for i in processes: p.join()`: it joins `p`, the *last*
 //! process created, once per iteration, and never the others (Python leaves them to be reaped
 //! at interpreter exit). Here every child is waited for, by the loop variable itself.
 //!
@@ -27,7 +27,7 @@ use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of};
 use multiprocessing_examples::work::cpu_count;
 use utilities::say_pid;
 
-/// The seed's `square_it()`: `for i in range(1000): i*i`.
+/// The Python original's `square_it()`: `for i in range(1000): i*i`.
 fn square_it() {
     for i in 0..1000u64 {
         black_box(i * i);
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..num_process {
         processes.push(SelfCommand::new("square_it").arg(i.to_string()).spawn()?);
     }
-    // Join *each* process: the loop variable is the one we wait for (the seed waits on `p`).
+    // Join *each* process: the loop variable is the one we wait for (the Python original waits on `p`).
     for (i, p) in processes.iter_mut().enumerate() {
         let status = p.wait()?;
         say_pid!("Joined child {i} (pid {}): {status}", p.id());

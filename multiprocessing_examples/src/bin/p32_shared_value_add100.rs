@@ -1,6 +1,6 @@
 //! Two processes add 100 each to a shared number under a shared lock: 200, in ≈ 1 s not 2 s.
 //!
-//! Ports 003 "sharing a value" (`add100`): `Value('i', 0)` and a `Lock()` given to two
+//! Python original: the threads-vs-processes notes, "sharing a value" (`add100`): `Value('i', 0)` and a `Lock()` given to two
 //! processes; each loops 100 times: `time.sleep(0.01)`, then `with lock: number.value += 1`.
 //!
 //! The lock is a `ProcessLock` (see `src/shared.rs`) placed in shared memory next to the

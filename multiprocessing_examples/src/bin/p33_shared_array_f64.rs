@@ -1,6 +1,6 @@
 //! Two processes add 1.0 to each element of a shared f64 array: [2.0, 102.0, 202.0].
 //!
-//! Ports 003 "sharing an array": `Array('d', [0.0, 100.0, 200.0])` and a `Lock()`; two
+//! Python original: the threads-vs-processes notes, "sharing an array": `Array('d', [0.0, 100.0, 200.0])` and a `Lock()`; two
 //! processes each run `with lock: number[i] += 1` for every element.
 //!
 //! CPUs have atomic integer adds but no atomic float add. `AtomicF64` (see `src/shared.rs`)

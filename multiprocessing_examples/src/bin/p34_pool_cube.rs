@@ -1,10 +1,10 @@
 //! A pool with one worker per core maps `cube` over 0..10; `apply` runs a single call.
 //!
-//! Ports the 003 "Process pool" cell: `Pool()` (no size: one worker per core),
+//! Ports the the threads-vs-processes notes, "Process pool" cell: `Pool()` (no size: one worker per core),
 //! `pool.map(cube, range(10))`, `pool.apply(...)`, `close()`, `join()`.
 //! [`ProcessPool::per_cpu`] is `Pool()`; `Drop` does `close()` + `join()`.
 //!
-//! **Seed bug:** `pool.apply(cube, numbers[0])` passes the int `0` where `apply` expects a
+//! **Bug in the Python original:** `pool.apply(cube, numbers[0])` passes the int `0` where `apply` expects a
 //! tuple of arguments, and raises `TypeError: ... argument after * must be an iterable, not
 //! int`. What it meant is `pool.apply(cube, (0,))`, i.e. `cube(0)` in a worker → 0. In Rust the
 //! argument's type is part of the call (`apply::<u64, u64>("cube", 0)`), so that mistake is a
@@ -23,7 +23,7 @@ use multiprocessing_examples::pool::{self, PoolError, ProcessPool, Task};
 use multiprocessing_examples::work::cpu_count;
 use utilities::say_pid;
 
-/// The seed's `cube(number)`.
+/// The Python original's `cube(number)`.
 fn cube(number: u64) -> u64 {
     number * number * number
 }
@@ -39,7 +39,7 @@ fn main() -> Result<(), PoolError> {
 
     let numbers: Vec<u64> = (0..10).collect();
     let result: Vec<u64> = pool.map("cube", numbers.iter().copied())?;
-    // What the seed meant by pool.apply(cube, numbers[0]): one call, in a worker.
+    // What the Python original meant by pool.apply(cube, numbers[0]): one call, in a worker.
     let first: u64 = pool.apply("cube", numbers[0])?;
     say_pid!("apply(cube, (0,)) = {first}");
     drop(pool); // pool.close(); pool.join()

@@ -1,12 +1,12 @@
 //! The parent works while it polls a child (`sleep 0.3`): "Working...", then "Exit status 0".
 //!
-//! Ports 004 "Use subprocess to manage child processes":
+//! Python original: Effective Python (ch. 5), "Use subprocess to manage child processes":
 //! `proc = subprocess.Popen(['sleep', '0.3'])`, then `while proc.poll() is None: print('Working…')`,
 //! then `print('Exit status', proc.poll())`.
 //!
 //! `Command::spawn` is `Popen`: it starts another program and returns at once with a `Child`.
 //! `Child::try_wait` is `poll()`: `Ok(None)` while the child runs, `Ok(Some(status))` once it
-//! has exited, and at that moment the child is also reaped (no zombie). The seed's loop has a
+//! has exited, and at that moment the child is also reaped (no zombie). The Python original's loop has a
 //! comment "some time-consuming work here"; the work here is a short sleep.
 //!
 //! Run: `cargo run --bin p35_subprocess_poll`

@@ -1,6 +1,6 @@
 //! A stuck child is killed after a 0.1 s timeout (status: signal 9) and reaped: no zombie.
 //!
-//! Ports 004 "`process.communicate(timeout=0.1)` … in case they are stuck hanging" and 003's
+//! Python original: Effective Python (ch. 5), "`process.communicate(timeout=0.1)` … in case they are stuck hanging" and the threads-vs-processes notes's
 //! process advantage "interruptable/killable".
 //!
 //! A child that may hang (`sleep 10` plays the stuck program) is waited for with a deadline.

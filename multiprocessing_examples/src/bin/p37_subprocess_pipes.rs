@@ -1,6 +1,6 @@
 //! Pipes to a child's stdin and stdout (`sort`), and three children run in parallel.
 //!
-//! Ports 004 "This module also contains tools for managing the input and output streams for the
+//! Python original: Effective Python (ch. 5), "This module also contains tools for managing the input and output streams for the
 //! child process" and "Real world use cases: running other stuff on that computer, maybe git,
 //! ffmpeg" (`subprocess.Popen(..., stdin=PIPE, stdout=PIPE)` + `communicate(input)`).
 //!

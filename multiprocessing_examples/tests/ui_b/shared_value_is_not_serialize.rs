@@ -1,4 +1,4 @@
-// p16's seed bug, caught at compile time: Python's `pool.starmap(increment, [(value,) …])`
+// p16's bug in the Python original, caught at compile time: Python's `pool.starmap(increment, [(value,) …])`
 // raises "RuntimeError: Synchronized objects should only be shared between processes through
 // inheritance" when it tries to pickle the `Value`. Shared memory is a place, not a value:
 // `SharedValue` is not `Serialize`, so it cannot be a task argument.

@@ -1,6 +1,6 @@
 //! Two 2-second waiting tasks: back to back (~4 s), then in two threads (~2 s).
 //!
-//! Ports 001 Module 4A "Normal program (single-thread)" and "Same thing with threads". Each task
+//! Python original: the course notebook, Module 4A "Normal program (single-thread)" and "Same thing with threads". Each task
 //! sleeps, the way a program waits for a network reply or a disk. One thread waits for one thing
 //! at a time, so two waits take 4 s; two threads wait at the same time, so they take 2 s. The
 //! timeline at the end draws the four task runs: the sequential bars follow each other, the

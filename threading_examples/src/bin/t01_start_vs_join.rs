@@ -1,7 +1,7 @@
 //! `spawn` (Python's `start()`) returns at once; `join()` waits until the thread has finished.
 //!
-//! Ports 001 Module 4A "Core Thread Concepts: `start()` vs `join()`", "Creating Threads in Python",
-//! Essentials "Creating and Starting a Thread" and 002 `basic_threads.py`.
+//! Python original: the course notebook, Module 4A "Core Thread Concepts: `start()` vs `join()`", "Creating Threads in Python",
+//! Essentials "Creating and Starting a Thread" and the python-threads project, `basic_threads.py`.
 //!
 //! Rust has no "created but not started" thread object. The created stage is a
 //! `thread::Builder` (you can set a name or a stack size; no thread exists yet) and `spawn` both

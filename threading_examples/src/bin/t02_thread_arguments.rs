@@ -1,7 +1,7 @@
 //! Passing arguments to a thread: a `move` closure captures them (Python: `args=(...)`, `kwargs`).
 //!
-//! Ports 001 Module 4A "2) Passing arguments to a thread", Essentials "Passing Arguments to
-//! Threads" and 000 "Key Points About Passing Parameters to Threads".
+//! Python original: the course notebook, Module 4A "2) Passing arguments to a thread", Essentials "Passing Arguments to
+//! Threads" and Grokking Concurrency (ch. 4), "Key Points About Passing Parameters to Threads".
 //!
 //! Python's `Thread(target=greet, args=("Asha",))` needs a one-element tuple (the trailing comma
 //! matters). In Rust the thread runs a closure, and the closure simply calls the function with

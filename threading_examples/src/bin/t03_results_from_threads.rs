@@ -1,7 +1,7 @@
 //! Getting results back from threads: through a channel (Python's `Queue`) or from `join()`.
 //!
-//! Ports 001 Module 4A "3) Getting results back from threads". Python threads cannot return a
-//! value, so the seed passes a `Queue` to each thread. An `mpsc` channel plays that role here:
+//! Python original: the course notebook, Module 4A "3) Getting results back from threads". Python threads cannot return a
+//! value, so the Python original passes a `Queue` to each thread. An `mpsc` channel plays that role here:
 //! every worker gets a clone of the `Sender`, main reads from the `Receiver`. The results arrive
 //! in the order the threads finish, which may vary. Rust also has a shortcut Python lacks:
 //! `JoinHandle<T>::join()` returns the thread's return value, in the order you join.
@@ -26,7 +26,7 @@ fn square(n: u64, out: &mpsc::Sender<u64>) {
 fn main() {
     utilities::output::start_clock();
 
-    // 1. The seed's way: a thread-safe queue that every worker writes into.
+    // 1. The Python original's way: a thread-safe queue that every worker writes into.
     let (tx, rx) = mpsc::channel();
     let workers: Vec<_> = [3, 4]
         .into_iter()

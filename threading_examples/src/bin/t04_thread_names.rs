@@ -1,6 +1,6 @@
 //! Naming threads for logs: `thread::Builder::name`, read back with `thread::current().name()`.
 //!
-//! Ports 001 Module 4A "4) Naming threads" and Essentials "Thread Naming". Every line this course
+//! Python original: the course notebook, Module 4A "4) Naming threads" and Essentials "Thread Naming". Every line this course
 //! prints already shows the thread's name after the time; here the threads also print it
 //! themselves. Differences from Python: a thread spawned without a name has *no* name
 //! (`name()` is `None`; Python invents "Thread-N"), so `say!` shows its `ThreadId` instead; the

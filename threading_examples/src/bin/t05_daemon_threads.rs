@@ -1,11 +1,11 @@
 //! Daemon threads: in Rust *every* spawned thread is a daemon — returning from `main` ends them.
 //!
-//! Ports 001 Module 4A "5) Daemon threads", Essentials "Daemon vs Non-Daemon Threads" and 003
+//! Python original: the course notebook, Module 4A "5) Daemon threads", Essentials "Daemon vs Non-Daemon Threads" and the threads-vs-processes notes
 //! "daemon thread". Python waits at exit for every non-daemon thread and lets `daemon=True`
 //! threads die. Rust has no such flag: when `main` returns, the process exits and every other
 //! thread stops wherever it is — no `Drop` runs in it, no `finally`-like cleanup. Python's
 //! "non-daemon" behaviour is spelled `join()` (or `thread::scope`, which joins for you).
-//! (The notebook in the seed kept printing forever only because the Jupyter kernel stayed alive.)
+//! (The notebook in the Python original kept printing forever only because the Jupyter kernel stayed alive.)
 //!
 //! Run: `cargo run --bin t05_daemon_threads`
 //!

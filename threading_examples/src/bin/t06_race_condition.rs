@@ -2,7 +2,7 @@
 //!
 //! A real lost update in safe Rust needs a separate atomic load and store; `fetch_add` fixes it.
 //!
-//! Ports 001 Module 4A "6) Race condition example", GIL "Race Conditions (Conceptual)", Sync
+//! Python original: the course notebook, Module 4A "6) Race condition example", GIL "Race Conditions (Conceptual)", Sync
 //! "The Core Problem" / "Why the GIL Does Not Solve This Problem" and Thread-safe "Example of
 //! Unsafe Data Access".
 //!
@@ -19,7 +19,7 @@
 //! separate atomic operations. Between the load and the store, the other thread may have stored
 //! its own increment, which this store then overwrites: an update is lost. The total can only
 //! be too small, never too large. `fetch_add` does the read-modify-write as one indivisible step.
-//! (In `CPython` the race is real but rare: the seed's notebook printed 200000.)
+//! (In `CPython` the race is real but rare: the Python original's notebook printed 200000.)
 //!
 //! Run: `cargo run --bin t06_race_condition`
 //!

@@ -1,14 +1,14 @@
 //! A lock makes the read-modify-write correct: `Counter: 200000`, every time.
 //!
-//! Ports 001 Module 4A "7) Fix using Lock", Sync "Creating and Using a Lock" / "Lock Behavior in
+//! Python original: the course notebook, Module 4A "7) Fix using Lock", Sync "Creating and Using a Lock" / "Lock Behavior in
 //! Practice", Thread-safe "Making Data Access Thread-Safe with Locks" / "Using Context Managers
-//! for Safety" and 004 "Use lock to prevent data races in threads".
+//! for Safety" and Effective Python (ch. 5), "Use lock to prevent data races in threads".
 //!
 //! In Rust the lock *owns* the data: `Mutex<u64>`, not a lock next to a global. The only way to
 //! reach the number is `lock()`, which returns a guard; the guard's scope is Python's
 //! `with lock:` block and the lock is released when the guard is dropped. Three versions:
-//! 1. `Arc<Mutex<u64>>` shared by two spawned threads (the seed's program);
-//! 2. a `Counter` struct with a `Mutex` field and `&self` methods (004's `self.lock`);
+//! 1. `Arc<Mutex<u64>>` shared by two spawned threads (the Python original's program);
+//! 2. a `Counter` struct with a `Mutex` field and `&self` methods (Effective Python (ch. 5)'s `self.lock`);
 //! 3. `AtomicU64::fetch_add`: no lock at all, and faster for a single number.
 //!
 //! A Rust-only detail: if a thread panics while holding the guard, the mutex is *poisoned* and
@@ -34,7 +34,7 @@ use utilities::{Stopwatch, print_time_taken, say};
 
 const PER_THREAD: u64 = 100_000;
 
-/// 004's `Counter` with `self.lock`: the lock lives inside the struct, callers just call methods.
+/// Effective Python (ch. 5)'s `Counter` with `self.lock`: the lock lives inside the struct, callers just call methods.
 #[derive(Default)]
 struct Counter {
     value: Mutex<u64>,
@@ -54,7 +54,7 @@ impl Counter {
 fn main() {
     utilities::output::start_clock();
 
-    // 1. The seed's program: a shared counter behind a lock, two threads.
+    // 1. The Python original's program: a shared counter behind a lock, two threads.
     let sw = Stopwatch::start();
     let counter = Arc::new(Mutex::new(0_u64));
     let handles: Vec<_> = (0..2)

@@ -3,7 +3,7 @@
 //! Two threads wait for each other forever; here a detector notices and says who waits for what,
 //! and the same-order fix completes.
 //!
-//! Ports 001 Module 4A "8) Avoiding deadlocks" and Thread-safe "What Is a Deadlock?", "Simple
+//! Python original: the course notebook, Module 4A "8) Avoiding deadlocks" and Thread-safe "What Is a Deadlock?", "Simple
 //! Deadlock Example" (`task_one` / `task_two`), "Why Deadlocks Are Dangerous", "Rule #1: Lock
 //! Ordering".
 //!
@@ -57,7 +57,7 @@ static WAITING: std::sync::Mutex<Vec<(ThreadId, String)>> = std::sync::Mutex::ne
 fn task(name: &str, first: (&Mutex<()>, &str), second: (&Mutex<()>, &str)) {
     let _a = first.0.lock();
     say!("{name}: holds {}", first.1);
-    sleep_secs(1.0); // the seed's time.sleep(1): the other thread takes its first lock meanwhile
+    sleep_secs(1.0); // the Python original's time.sleep(1): the other thread takes its first lock meanwhile
     say!("{name}: waiting for {}", second.1);
     WAITING
         .lock()
@@ -70,7 +70,7 @@ fn task(name: &str, first: (&Mutex<()>, &str), second: (&Mutex<()>, &str)) {
     say!("Task {} complete", name.trim_start_matches("task_"));
 }
 
-/// The seed's program, plus a watchdog. Never returns: exits with `DEADLOCK_STATUS`.
+/// The Python original's program, plus a watchdog. Never returns: exits with `DEADLOCK_STATUS`.
 fn deadlock() -> ! {
     spawn_named("watchdog", || {
         loop {

@@ -1,6 +1,6 @@
 //! Event: one thread waits until another sets a flag (Python's `threading.Event`).
 //!
-//! Ports 001 Module 4A "9) Event" and Sync "Event: Signaling Between Threads" / "Using an Event".
+//! Python original: the course notebook, Module 4A "9) Event" and Sync "Event: Signaling Between Threads" / "Using an Event".
 //! The standard library has no `Event`, so this crate's lib builds one from a `Mutex<bool>` and
 //! a `Condvar` (see `threading_examples::Event`): `set` stores `true` and wakes every waiter,
 //! `wait` sleeps until the flag is `true`. It re-checks the flag after every wake-up, because a

@@ -1,6 +1,6 @@
 //! Semaphore: at most 2 of 4 threads inside at once; the high-water mark proves it.
 //!
-//! Ports 001 Module 4A "10) Semaphore" and Sync "Semaphore: Controlling Access Count" / "Using a
+//! Python original: the course notebook, Module 4A "10) Semaphore" and Sync "Semaphore: Controlling Access Count" / "Using a
 //! Semaphore" (`Thread-0..3`). The standard library has no semaphore, so this crate's lib has one
 //! (`threading_examples::Semaphore`: a `Mutex<usize>` of free slots and a `Condvar`).
 //! `acquire()` returns a `Permit` that gives the slot back when it is dropped — the `with sem:`

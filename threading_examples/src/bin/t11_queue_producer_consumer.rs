@@ -1,11 +1,11 @@
 //! Producer-consumer with a channel: A, B, C arrive in FIFO order, then the consumer stops.
 //!
-//! Ports 001 Module 4A "11) Queue (best for producer-consumer patterns)" and Thread-safe
+//! Python original: the course notebook, Module 4A "11) Queue (best for producer-consumer patterns)" and Thread-safe
 //! "Avoiding Shared State When Possible". Python's `queue.Queue` becomes `std::sync::mpsc`: the
 //! producer owns the `Sender`, the consumer the `Receiver`, and the items move from one thread
 //! to the other, so no data is shared and no lock is needed in user code. Two ways to say
 //! "no more items":
-//! 1. the seed's `None` marker, as an `Option` message (`Some(item)` … `None`);
+//! 1. the Python original's `None` marker, as an `Option` message (`Some(item)` … `None`);
 //! 2. the idiomatic one: the producer drops its `Sender`, and the consumer's `for` loop ends
 //!    when the channel is empty and every sender is gone.
 //!

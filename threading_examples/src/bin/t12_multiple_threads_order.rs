@@ -1,8 +1,8 @@
 //! Three threads at once: each runs exactly once, but the order they print in is not guaranteed.
 //!
-//! Ports 001 GIL "Multiple Threads Running Together", Essentials "Running Multiple Threads" and
+//! Python original: the course notebook, GIL "Multiple Threads Running Together", Essentials "Running Multiple Threads" and
 //! GIL "Thread Scheduling and Context Switching". The handles go in a `Vec<JoinHandle>` and are
-//! joined in a second loop, like the seed's `threads` list. Who prints first is up to the OS
+//! joined in a second loop, like the Python original's `threads` list. Who prints first is up to the OS
 //! scheduler: Rust threads are OS threads, scheduled preemptively on every core, with no
 //! interpreter switching between them every few milliseconds as `CPython` does.
 //! `thread::yield_now()` only *offers* the core to another thread; it orders nothing. Run the

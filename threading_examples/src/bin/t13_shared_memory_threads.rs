@@ -1,6 +1,6 @@
 //! Shared memory: every thread sees the same variable; 8 threads each add 1 and the total is 8.
 //!
-//! Ports 001 GIL "Shared Memory in Threads" and Thread-safe "Identifying Shared Data". Threads
+//! Python original: the course notebook, GIL "Shared Memory in Threads" and Thread-safe "Identifying Shared Data". Threads
 //! share the process's memory, as in Python, but Rust makes *how* they share explicit:
 //! 1. `thread::scope`: scoped threads may borrow a local (`&counter`), because the scope joins
 //!    them before the local goes away. No `Arc`, no global.

@@ -1,6 +1,6 @@
 //! No GIL: two threads doing CPU work really run at the same time, ≈ 2× faster on 2 idle cores.
 //!
-//! Ports 001 `thread_cpu_demo.py` and GIL "Threads With CPU-Bound Work". The seed counts to
+//! Python original: the course notebook, `thread_cpu_demo.py` and GIL "Threads With CPU-Bound Work". The Python original counts to
 //! 10 000 000 in each of two threads and finds them no faster than one thread, because `CPython`'s
 //! GIL lets only one thread run Python code at a time. Rust has no GIL: each thread is an OS
 //! thread and the OS runs them on different cores at once. The program times the two counts back
@@ -32,7 +32,7 @@ use std::time::Duration;
 use threading_examples::{SimultaneityProbe, pin_to_core};
 use utilities::{Stopwatch, print_time_taken};
 
-/// The seed's count, 10 000 000, takes about 0.07 s in a debug build. An optimised build does it
+/// The Python original's count, 10 000 000, takes about 0.07 s in a debug build. An optimised build does it
 /// in about 3 ms, too short to see anything: a new thread needs longer than that to get a core
 /// on a busy machine. So the release build counts 20 times further.
 const COUNT: u64 = if cfg!(debug_assertions) {
@@ -42,7 +42,7 @@ const COUNT: u64 = if cfg!(debug_assertions) {
 };
 const SLICE: u64 = 1_000; // the probe ticks after every slice
 
-/// The seed's `cpu_task`: count to `COUNT`, as worker `me` of `probe`.
+/// The Python original's `cpu_task`: count to `COUNT`, as worker `me` of `probe`.
 fn count(probe: &SimultaneityProbe, me: usize) -> u64 {
     let mut cursor = probe.cursor(me);
     let mut count = 0_u64;

@@ -2,8 +2,8 @@
 //!
 //! Python's result, on purpose: the lock is held while computing and released around sleeps.
 //!
-//! Ports 001 GIL "Where the GIL Fits In", 002 "The Global Interpreter Lock (GIL)", 003 "What is
-//! GIL?" and 004 "Use threads for blocking I/O". `CPython`'s interpreter holds one lock, the GIL,
+//! Python original: the course notebook, GIL "Where the GIL Fits In", the python-threads project, "The Global Interpreter Lock (GIL)", the threads-vs-processes notes, "What is
+//! GIL?" and Effective Python (ch. 5), "Use threads for blocking I/O". `CPython`'s interpreter holds one lock, the GIL,
 //! while it runs bytecode; a thread must hold it to compute and lets it go when it blocks on
 //! I/O (`time.sleep`, a socket read). This program copies that rule with a
 //! `static GIL: Mutex<()>`:
@@ -48,7 +48,7 @@ use utilities::{Stopwatch, Timeline, print_time_taken, sleep_secs};
 /// The simulated Global Interpreter Lock.
 static GIL: Mutex<()> = Mutex::new(());
 
-// Per thread: 10 slices x 1 000 000 = the seed's 10 000 000. A slice takes a few ms, like
+// Per thread: 10 slices x 1 000 000 = the Python original's 10 000 000. A slice takes a few ms, like
 // CPython's 5 ms switch interval, and far longer than the probe's GAP.
 const SLICES: u64 = 10;
 const SLICE: u64 = 1_000_000;

@@ -1,6 +1,6 @@
 //! Five threads each wait 2 s: together they take about 2 s, not 10 s.
 //!
-//! Ports 001 `thread_io_demo.py` and GIL "Threads With I/O-Bound Work". A sleeping thread uses
+//! Python original: the course notebook, `thread_io_demo.py` and GIL "Threads With I/O-Bound Work". A sleeping thread uses
 //! no CPU, so any number of waits can overlap, even on one core: this is where threads help,
 //! in Python and in Rust alike. The timeline shows five bars side by side.
 //!
@@ -32,7 +32,7 @@ fn main() {
 
     let timeline = Timeline::new();
     let sw = Stopwatch::start();
-    // The seed's list of threads: start all five, then join all five.
+    // The Python original's list of threads: start all five, then join all five.
     thread::scope(|s| {
         let threads: Vec<_> = (0..5)
             .map(|i| {

@@ -1,6 +1,6 @@
 //! Who is running? `thread::current()` gives the name and a unique `ThreadId`; the OS has its own id.
 //!
-//! Ports 001 Essentials "Getting the Current Thread" (`current_thread().name`, `.ident`).
+//! Python original: the course notebook, Essentials "Getting the Current Thread" (`current_thread().name`, `.ident`).
 //! `thread::current().id()` is an opaque `ThreadId`, unique for the life of the process and
 //! never reused (Python's `ident` may be reused after a thread ends). The kernel's thread id
 //! (what `top -H` and `ps -L` show) comes from `gettid()`; for the main thread it equals the

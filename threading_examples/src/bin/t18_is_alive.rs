@@ -1,6 +1,6 @@
 //! Is the thread still running? `JoinHandle::is_finished()` — Python's `not t.is_alive()`.
 //!
-//! Ports 001 Essentials "Checking Thread State". The seed asks `is_alive()` before and after
+//! Python original: the course notebook, Essentials "Checking Thread State". The Python original asks `is_alive()` before and after
 //! `join()`. In Rust `join(self)` consumes the handle, so there is nothing left to ask after
 //! joining — and nothing to ask: a joined thread is finished by definition. So the program asks
 //! `is_finished()` while the worker sleeps, keeps working (polling) until the worker is done,

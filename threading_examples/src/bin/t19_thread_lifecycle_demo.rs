@@ -1,6 +1,6 @@
 //! Thread lifecycle: created (Builder) → started (spawn) → finished → joined, and no restart.
 //!
-//! Ports 001 `thread_lifecycle_demo.py` and "Thread Lifecycle Summary". In Python a `Thread`
+//! Python original: the course notebook, `thread_lifecycle_demo.py` and "Thread Lifecycle Summary". In Python a `Thread`
 //! object is created first and `start()` runs it; in Rust the "created" stage is a
 //! `thread::Builder` (name, stack size, nothing runs yet) and `spawn` starts it. The Python rule
 //! "a finished thread cannot be restarted" is a *compile error* here, and so is joining twice:

@@ -1,6 +1,6 @@
 //! Forgetting `join()`: the worker's line is lost when `main` returns first; fix: `join` or `thread::scope`.
 //!
-//! Ports 001 Essentials "Common Mistake: Forgetting `join()`". Python quietly waits for every
+//! Python original: the course notebook, Essentials "Common Mistake: Forgetting `join()`". Python quietly waits for every
 //! non-daemon thread at exit, so its mistake still prints "Task running". Rust has no
 //! `daemon=True` flag because *every* spawned thread is a daemon: when `main` returns, the
 //! process exits and unjoined threads die mid-work, their output lost.
@@ -31,7 +31,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use utilities::{say, sleep_secs};
 
-/// The worker of the seed: a little simulated work, then its line.
+/// The worker of the Python original: a little simulated work, then its line.
 fn task() {
     sleep_secs(1.0);
     say!("Task running");

@@ -1,12 +1,12 @@
 //! Queue `task_done()` / `join()`: wait until every item was *processed*, not just received.
 //!
-//! Ports 001 Sync "Basic Queue Usage" (5 items, one every 0.5 s, daemon consumer, `task_done`)
-//! and the 003 Queue cell (put 1, 2, 3 → the first get returns 1). Rust channels have no
+//! Python original: the course notebook, Sync "Basic Queue Usage" (5 items, one every 0.5 s, daemon consumer, `task_done`)
+//! and the the threads-vs-processes notes, Queue cell (put 1, 2, 3 → the first get returns 1). Rust channels have no
 //! `task_done`/`join`, so this uses the crate's small `JoinableQueue` (a `Mutex<VecDeque>` and a
 //! count of unfinished tasks with two `Condvar`s). The consumer is not a daemon: `close()` ends
 //! its loop and main joins it.
 //!
-//! Seed bug (003): `print(q.empty)` and `q.task_done` are written without `()`, so they only
+//! Bug in the Python original (the threads-vs-processes notes): `print(q.empty)` and `q.task_done` are written without `()`, so they only
 //! name the methods; `task_done` never runs and `q.join()` hangs (the notebook ends in
 //! `KeyboardInterrupt`). Even with the `()` the join would hang, because items 2 and 3 were never
 //! taken. Ported as meant: call the methods and mark every item done.
@@ -31,7 +31,7 @@ use std::time::Duration;
 use threading_examples::joinable_queue::JoinableQueue;
 use utilities::{say, sleep_secs};
 
-fn seed_003() {
+fn notes_queue_cell() {
     let q = JoinableQueue::new();
     q.put(1);
     q.put(2);
@@ -43,7 +43,7 @@ fn seed_003() {
         q.is_empty(),
         q.unfinished()
     );
-    q.task_done(); // the seed wrote `q.task_done` (no call)
+    q.task_done(); // the Python original wrote `q.task_done` (no call)
     let done = q.join_timeout(Duration::from_millis(50));
     println!(
         "after 1 task_done: join would still wait for {} unfinished task(s)",
@@ -60,7 +60,7 @@ fn seed_003() {
 
 fn main() {
     utilities::output::start_clock();
-    seed_003();
+    notes_queue_cell();
 
     let q = JoinableQueue::new();
     let processed = AtomicUsize::new(0);

@@ -1,6 +1,6 @@
 //! Producer–consumer script: 3 items one second apart, end of input by dropping the sender.
 //!
-//! Ports 001 `queue_producer_consumer.py`. The Python producer puts `None` as an "end" marker;
+//! Python original: the course notebook, `queue_producer_consumer.py`. The Python producer puts `None` as an "end" marker;
 //! in Rust the producer simply finishes and its `SyncSender` is dropped, which closes the
 //! channel, so the consumer's `for item in rx` loop ends by itself. (`t11` shows the `Option`
 //! sentinel too.) `sync_channel(1)` is a bounded queue: the producer could run at most one item

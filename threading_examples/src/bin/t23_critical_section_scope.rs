@@ -1,6 +1,6 @@
 //! Critical sections: hold a lock only around the shared update, not across slow work.
 //!
-//! Ports 001 Thread-safe "Critical Sections" and "Rule #2: Minimize Lock Scope". Three threads
+//! Python original: the course notebook, Thread-safe "Critical Sections" and "Rule #2: Minimize Lock Scope". Three threads
 //! each do 1 s of slow work and then add their result to a shared total. If the lock guard lives
 //! across the slow work, the threads take turns (≈ 3 s). If the guard lives only around the
 //! update (a block `{ }` or `drop(guard)` ends it), the work overlaps (≈ 1 s). Same total both

@@ -1,6 +1,6 @@
 //! Lock with a timeout: give up on a busy lock after 1 s and run a recovery path.
 //!
-//! Ports 001 Thread-safe "Rule #4: Use Timeouts" (`lock.acquire(timeout=1)`). `std::sync::Mutex`
+//! Python original: the course notebook, Thread-safe "Rule #4: Use Timeouts" (`lock.acquire(timeout=1)`). `std::sync::Mutex`
 //! only has `lock` (wait forever) and `try_lock` (don't wait at all), so this uses
 //! `parking_lot::Mutex::try_lock_for`. It returns `Option<guard>`: `Some` means "acquired", and
 //! dropping the guard replaces Python's `try: … finally: lock.release()`.

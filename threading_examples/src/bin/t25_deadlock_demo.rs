@@ -1,6 +1,6 @@
 //! Deadlock avoided: both threads take the two locks in the same documented order.
 //!
-//! Ports 001 `deadlock_demo.py` and "Real-World Best Practices". Each `safe_task` takes `lock_a`,
+//! Python original: the course notebook, `deadlock_demo.py` and "Real-World Best Practices". Each `safe_task` takes `lock_a`,
 //! works 0.5 s, then takes `lock_b`. Because everyone takes A before B, no thread can hold B
 //! while waiting for A, so there is no cycle and no deadlock (`t08` shows the opposite order
 //! hanging). Here the order is written down once, on the struct, and enforced by the only method

@@ -1,6 +1,6 @@
 //! Count live threads from `/proc/self/task` (Linux): 1 before starting 5 workers, 6 after.
 //!
-//! Ports 000 "Multithreading Example" (`multithreading.py`: `cpu_water`, `display_threads`).
+//! Python original: Grokking Concurrency (ch. 4), "Multithreading Example" (`multithreading.py`: `cpu_water`, `display_threads`).
 //! Python's `threading.active_count()` and `threading.enumerate()` list the threads the
 //! `threading` module knows about. Rust's standard library has **no** such list: a
 //! `JoinHandle` is the only record of a thread. The honest equivalent on Linux is to ask the
@@ -64,7 +64,7 @@ fn display_threads() -> usize {
 fn cpu_water(id: usize) {
     let name = utilities::thread_label();
     say!("Thread {name} with ID {id} starting.");
-    sleep_secs(3.0); // "CPU water" is simulated with a sleep, as in the seed
+    sleep_secs(3.0); // "CPU water" is simulated with a sleep, as in the Python original
 }
 
 fn main() {

@@ -1,6 +1,6 @@
 //! Tour of `RwLock`, `Barrier`, `OnceLock`, `Condvar`, atomics (`Ordering`) and `parking_lot`.
 //!
-//! Ports 002 `threading_examples/synchronization.py` ("locks and other primitives"). Each
+//! Python original: the python-threads project, `threading_examples/synchronization.py` ("locks and other primitives"). Each
 //! mini-demo prints the invariant it guarantees, and the program asserts it:
 //!
 //! | Rust | Python | invariant shown |

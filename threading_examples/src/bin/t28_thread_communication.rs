@@ -1,6 +1,6 @@
 //! Channels: a bounded one blocks a fast producer, `sync_channel(0)` is a rendezvous, `select!`.
 //!
-//! Ports 002 `threading_examples/communication.py` and 001 Sync "Choosing the Right
+//! Python original: the python-threads project, `threading_examples/communication.py` and the course notebook, Sync "Choosing the Right
 //! Synchronization Tool". Three behaviours, each measured:
 //!
 //! 1. `mpsc::sync_channel(2)`: a queue with room for 2. The third `send` **blocks** until the

@@ -1,6 +1,6 @@
 //! Several producers and consumers on one crossbeam MPMC channel: each item consumed once.
 //!
-//! Ports 002 `threading_examples/producer_consumer.py` and 001 Sync "Why Queues Are Preferred
+//! Python original: the python-threads project, `threading_examples/producer_consumer.py` and the course notebook, Sync "Why Queues Are Preferred
 //! Over Manual Locks". `std::sync::mpsc` has many senders but a single receiver, so several
 //! consumers would need `Arc<Mutex<Receiver>>`. `crossbeam::channel` is multi-producer
 //! multi-consumer: clone the `Receiver` too. Shutdown needs no sentinel per consumer: when every

@@ -1,6 +1,6 @@
 //! Thread pools (rayon and a hand-made one): N tasks on k reused threads, results in submit order.
 //!
-//! Ports 002 Intro "Concurrent.futures", "Performance Considerations" ("thread creation has
+//! Python original: the python-threads project, Intro "Concurrent.futures", "Performance Considerations" ("thread creation has
 //! overhead - use pools for many small tasks") and "Best Practices" 4 and 7 ("reuse workers").
 //!
 //! 1. **rayon**: `ThreadPoolBuilder::new().num_threads(3)` builds a pool; `pool.install(||

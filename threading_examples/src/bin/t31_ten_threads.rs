@@ -1,9 +1,9 @@
 //! Ten threads: start all, then join all; every worker runs.
 //!
-//! Ports 003 "Multithreading" (10 threads × `square_it`). Seed bug: the Python appends each new
+//! Python original: the threads-vs-processes notes, "Multithreading" (10 threads × `square_it`). Bug in the Python original: the Python appends each new
 //! thread to `processes` (the list of the cell before), so its `threads` list stays empty and
 //! the start/join loops do nothing: no thread ever runs. Ported as meant: the handles go into
-//! `threads`, all are started, then all are joined. (The 003 process cell has a twin bug,
+//! `threads`, all are started, then all are joined. (The the threads-vs-processes notes, process cell has a twin bug,
 //! `p.join()` instead of `i.join()`; see `multiprocessing_examples`.)
 //!
 //! Run: `cargo run --bin t31_ten_threads`
@@ -24,7 +24,7 @@ use std::thread;
 use utilities::say;
 
 fn square_it() -> u64 {
-    // `black_box` keeps the compiler from deleting a loop whose result is unused (the seed
+    // `black_box` keeps the compiler from deleting a loop whose result is unused (the Python original
     // computes `i*i` and throws it away).
     (0..1000_u64).map(|i| black_box(i * i)).sum()
 }
@@ -33,7 +33,7 @@ fn main() {
     utilities::output::start_clock();
     let number_threads = 10;
     let ran = Arc::new(AtomicUsize::new(0));
-    let mut threads = Vec::new(); // the seed's `threads` list, this time actually filled
+    let mut threads = Vec::new(); // the Python original's `threads` list, this time actually filled
 
     for i in 0..number_threads {
         let ran = Arc::clone(&ran);

@@ -1,8 +1,8 @@
 //! Check-then-act: a logical race Rust allows ("end value 1"); one guard fixes it ("end value 2").
 //!
-//! Ports 003 "we can share data between threads" (`database_value`, a local copy, `sleep(0.1)`)
-//! and its Lock fix; 001 Thread-safe "Thread-Safe Data Structures" (compound operations).
-//! Rust forbids *data races* (two threads touching memory unsynchronised), so the seed's global
+//! Python original: the threads-vs-processes notes, "we can share data between threads" (`database_value`, a local copy, `sleep(0.1)`)
+//! and its Lock fix; the course notebook, Thread-safe "Thread-Safe Data Structures" (compound operations).
+//! Rust forbids *data races* (two threads touching memory unsynchronised), so the Python original's global
 //! `database_value += …` would not compile. But the type system cannot see *logical* races: here
 //! every access is locked, yet the lock is taken once for the read and again for the write. Both
 //! threads read 0, both write 1: one update is lost. The fix holds **one** guard across
@@ -32,7 +32,7 @@ use std::sync::{Barrier, Mutex};
 use std::thread;
 use utilities::{Stopwatch, print_time_taken, sleep_secs};
 
-/// The seed's `increase()`: read into a local copy, "process", write back.
+/// The Python original's `increase()`: read into a local copy, "process", write back.
 /// Each step is locked, so this compiles and has no data race, yet the result is wrong.
 fn increase_unprotected(db: &Mutex<i64>) {
     let mut local_copy = *db.lock().expect("lock"); // guard dropped at the end of this line

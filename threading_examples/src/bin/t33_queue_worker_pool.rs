@@ -1,6 +1,6 @@
 //! Ten workers drain a queue; main waits until every item was handled (`WaitGroup`), then "endmain".
 //!
-//! Ports 003 "Example" (10 daemon workers, items 1..19, `q.join()`, then "endmain"). Python's
+//! Python original: the threads-vs-processes notes, "Example" (10 daemon workers, items 1..19, `q.join()`, then "endmain"). Python's
 //! workers loop forever and are daemons, so the program can end while they block on `q.get()`;
 //! `q.join()` waits for one `task_done()` per item. In Rust each item travels with a clone of a
 //! `crossbeam::sync::WaitGroup`: a worker drops it when the item is handled, and

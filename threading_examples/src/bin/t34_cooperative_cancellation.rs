@@ -1,6 +1,6 @@
 //! Cooperative cancellation: a thread can only be *asked* to stop (an `AtomicBool` flag, a channel).
 //!
-//! Ports 003 Threads disadvantages "Not interruptable/killable". Neither Python nor Rust can kill
+//! Python original: the threads-vs-processes notes, Threads disadvantages "Not interruptable/killable". Neither Python nor Rust can kill
 //! a thread from outside (killing it mid-update would leave locks held and data half-written).
 //! The worker must poll a shared `Arc<AtomicBool>` between slices of work, so it stops within
 //! one poll interval after main sets the flag. A channel does better for waiting: the worker

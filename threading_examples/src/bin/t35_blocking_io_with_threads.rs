@@ -1,6 +1,6 @@
 //! Blocking I/O in threads while main computes: 4 network calls of 1 s finish in ≈ 1 s together.
 //!
-//! Ports 004 "Use threads for blocking I/O" ("threading makes it possible to do blocking io and
+//! Python original: Effective Python (ch. 5), "Use threads for blocking I/O" ("threading makes it possible to do blocking io and
 //! computation at the same time"; fairness). A local TCP server on 127.0.0.1 (port 0 = any free
 //! port) answers each connection after 1 s. Four client threads each make one *blocking* call
 //! (connect, write, `read_to_string`), so each thread sleeps in the kernel until its answer

@@ -1,6 +1,6 @@
 //! Three-stage pipeline over bounded channels: items pass in order; a fast stage cannot run ahead.
 //!
-//! Ports 004 "Use Queue to coordinate work between threads" (producer–consumer pipelines).
+//! Python original: Effective Python (ch. 5), "Use Queue to coordinate work between threads" (producer–consumer pipelines).
 //! Stage 1 produces items instantly, stage 2 "fetches" each one (1 s), stage 3 "stores" it
 //! (0.5 s). The stages are threads joined by `sync_channel(1)`: when the queue to stage 2 is
 //! full, stage 1's `send` blocks (back-pressure), so it stays at most a couple of items ahead

@@ -1,7 +1,7 @@
 //! What a thread costs: 2 MiB of reserved stack, a few KiB really used (RSS), and its spawn time.
 //!
-//! Ports 004 "Consider coroutines…" ("threads require a lot of memory (~8 MB per thread)"; "the
-//! main cost is starting them") and 001 "Resource Usage Comparison". The 8 MB is the *main*
+//! Python original: Effective Python (ch. 5), "Consider coroutines…" ("threads require a lot of memory (~8 MB per thread)"; "the
+//! main cost is starting them") and the course notebook, "Resource Usage Comparison". The 8 MB is the *main*
 //! thread's stack limit on Linux (`ulimit -s`), which is also what glibc gives new threads by
 //! default. A thread spawned by Rust gets a **2 MiB** stack unless you ask otherwise
 //! (`thread::Builder::stack_size`, or the `RUST_MIN_STACK` environment variable). And that
