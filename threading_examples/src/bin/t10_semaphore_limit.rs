@@ -4,7 +4,7 @@
 //! Semaphore" (`Thread-0..3`). The standard library has no semaphore, so this crate's lib has one
 //! (`threading_examples::Semaphore`: a `Mutex<usize>` of free slots and a `Condvar`).
 //! `acquire()` returns a `Permit` that gives the slot back when it is dropped — the `with sem:`
-//! block. A `HighWater` gauge counts the threads inside and remembers the most seen at once.
+//! block. A `utilities` `Gauge` counts the threads inside and remembers the most seen at once.
 //!
 //! Four threads × 1 s with 2 slots take about 2 s: two rounds of two. The notebook's output had
 //! torn lines ("Start:Start: 1"); `println!` locks stdout for a whole line, so these never tear.
@@ -31,7 +31,8 @@
 //! ```
 
 use std::thread;
-use threading_examples::{HighWater, Semaphore, spawn_scoped_named};
+use threading_examples::{Semaphore, spawn_scoped_named};
+use utilities::gauge::Gauge;
 use utilities::{Stopwatch, Timeline, print_time_taken, say, sleep_secs};
 
 const LIMIT: usize = 2;
@@ -39,7 +40,7 @@ const LIMIT: usize = 2;
 fn main() {
     utilities::output::start_clock();
     let semaphore = Semaphore::new(LIMIT);
-    let inside = HighWater::new();
+    let inside = Gauge::new();
     let timeline = Timeline::new();
 
     let sw = Stopwatch::start();
@@ -51,7 +52,7 @@ fn main() {
                 let _permit = semaphore.acquire(); // waits while 2 others are inside
                 let _span = timeline.span(&name);
                 let here = inside.enter();
-                say!("{name} accessing resource (inside now: {})", here.count);
+                say!("{name} accessing resource (inside now: {})", here.count());
                 sleep_secs(1.0);
                 say!("{name} leaving resource");
                 // Dropped in reverse order: `here`, then `_span`, then `_permit` frees the slot.

@@ -36,14 +36,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Barrier, Condvar, Mutex, OnceLock, RwLock};
 use std::thread;
 use std::time::Instant;
-use threading_examples::HighWater;
+use utilities::gauge::Gauge;
 use utilities::{Stopwatch, Timeline, say, sleep_secs};
 
 /// Many readers OR one writer. Readers hold the read lock 1 s each and still finish in ≈ 1 s.
 fn rwlock_demo() {
     println!("== RwLock: 3 readers overlap, the writer is alone ==");
     let config = RwLock::new(String::from("v1"));
-    let readers_inside = HighWater::new();
+    let readers_inside = Gauge::new();
     let writer_saw = AtomicUsize::new(usize::MAX);
     let sw = Stopwatch::start();
     let timeline = Timeline::with_origin(sw.started_at());
@@ -211,7 +211,7 @@ fn parking_lot_demo() {
     let table = parking_lot::RwLock::new(vec![1, 2, 3]);
     let once = parking_lot::Once::new();
     let once_runs = AtomicUsize::new(0);
-    let readers = HighWater::new();
+    let readers = Gauge::new();
     let barrier = Barrier::new(2);
     thread::scope(|s| {
         for _ in 0..2 {
