@@ -30,6 +30,8 @@ pub struct Entry {
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
+pub mod book;
+
 /// The chapters, in course order, with a one-line description.
 pub const CHAPTERS: &[(&str, &str)] = &[
     (

@@ -5,12 +5,15 @@
 //! cargo run -- list [--chapter X] [--markdown]
 //! cargo run -- run <name|number> [args…]  # e.g. `run t07`, `run lock_fixes_race`
 //! cargo run -- run-all [--chapter X] [--fast]
+//! cargo run -- book [--open] [--record [--all] [--scale X] [NAME…]]
 //! ```
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+
+mod book_cmd;
 
 use course::{CHAPTERS, Entry, Kind, entries, find, list_text, markdown_table};
 
@@ -24,6 +27,12 @@ usage: cargo run -- [COMMAND]
                                     next to the launcher
   run-all [--chapter X] [--fast]    run every example in turn, then a pass/fail summary;
                                     --fast sets COURSE_TIME_SCALE=0.05 and COURSE_FAST=1
+  book [--open]                     build the course book into target/book/ and print the path
+                                    of its index.html (--open: open it in a browser)
+  book --record [--all] [--scale X] [NAME…]
+                                    first run the examples whose recording is missing or older
+                                    than their file (--all: every one) and record their output
+                                    and timelines under book/src/recorded/ (scale default 1.0)
   help                              this text
 
 chapters: threading, multiprocessing, async, comparison, exercises";
@@ -50,6 +59,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, UsageError> {
         "list" => list(rest),
         "run" => run_one(rest),
         "run-all" => run_all(rest),
+        "book" => book_cmd::book(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
