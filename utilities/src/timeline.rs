@@ -149,8 +149,13 @@ impl Timeline {
     }
 
     /// The same chart as a standalone SVG document.
+    /// When `COURSE_TIME_SCALE` is not 1, the picture says so (a "sleep 2 s" bar is shorter).
     pub fn to_svg(&self, title: &str) -> String {
-        spans_to_svg(&self.spans(), title)
+        let scale = crate::time_scale();
+        let note = ((scale - 1.0).abs() > 1e-9).then(|| {
+            format!("COURSE_TIME_SCALE={scale}: simulated work takes {scale}× its stated time")
+        });
+        svg_with_note(&self.spans(), title, note.as_deref())
     }
 
     /// Prints the terminal chart ([`DEFAULT_WIDTH`] columns); with `COURSE_TIMELINE_DIR` set, also
@@ -308,6 +313,11 @@ fn short_secs(d: f64) -> String {
 /// Draws spans as an SVG Gantt chart: a title, one labelled bar per span (its duration beside it,
 /// its exact times on hover), and a time axis with ticks and units.
 pub fn spans_to_svg(spans: &[Span], title: &str) -> String {
+    svg_with_note(spans, title, None)
+}
+
+/// [`spans_to_svg`] with an optional note appended to the subtitle line.
+fn svg_with_note(spans: &[Span], title: &str, note: Option<&str>) -> String {
     use crate::chart::{color, escape};
     let total = spans
         .iter()
@@ -337,11 +347,13 @@ pub fn spans_to_svg(spans: &[Span], title: &str) -> String {
     let _ = writeln!(
         svg,
         "<text x=\"{:.0}\" y=\"40\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">\
-         {} spans · at most {} at the same time · 0 → {:.3} s</text>",
+         {} spans · at most {} at the same time · 0 → {:.3} s{}</text>",
         (left + bar_w + right) / 2.0,
         spans.len(),
         max_overlap(spans),
-        total
+        total,
+        note.map(|n| format!(" · {}", escape(n)))
+            .unwrap_or_default(),
     );
     // Grid and ticks first, so the bars are drawn over the grid lines.
     let mut k = 0.0_f64;
@@ -516,7 +528,8 @@ both b |          ██████████| 2.000 → 4.000 s
         assert_eq!(widths.len(), 3);
         assert!((widths[0] / widths[2] - 2.0).abs() < 0.01, "{widths:?}");
         // Short runs are labelled in milliseconds.
-        let quick = spans_to_svg(&[span("a", 0, 150)], "quick");
+        let quick = svg_with_note(&[span("a", 0, 150)], "quick", Some("scale <0.1>"));
+        assert!(quick.contains(" · scale &lt;0.1&gt;</text>"), "{quick}");
         assert!(
             quick.contains(">150 ms</text>") && quick.contains(">100 ms</text>"),
             "{quick}"

@@ -24,10 +24,10 @@
 //! Threaded: Time taken: 2.001 s
 //! Threaded / sequential = 0.50
 //! Timeline: 0 → 6.002 s, one column = 0.150 s
-//! sequential 1 |█████████████                           | 0.000 → 2.000 s
-//! sequential 2 |             ██████████████             | 2.000 → 4.001 s
-//! threaded 1   |                          ██████████████| 4.001 → 6.001 s
-//! threaded 2   |                          ██████████████| 4.001 → 6.001 s
+//! sequential: task 1 (sleep 2 s) |█████████████                           | 0.000 → 2.000 s
+//! sequential: task 2 (sleep 2 s) |             ██████████████             | 2.000 → 4.001 s
+//! threaded: task 1 (sleep 2 s)   |                          ██████████████| 4.001 → 6.001 s
+//! threaded: task 2 (sleep 2 s)   |                          ██████████████| 4.001 → 6.001 s
 //! ```
 
 use std::thread;
@@ -46,8 +46,8 @@ fn main() {
 
     // 1. One thread: the second task starts only when the first is done.
     let sw = Stopwatch::start();
-    timeline.record("sequential 1", task);
-    timeline.record("sequential 2", task);
+    timeline.record("sequential: task 1 (sleep 2 s)", task);
+    timeline.record("sequential: task 2 (sleep 2 s)", task);
     let sequential = sw.elapsed();
     print_time_taken("Sequential", sequential);
 
@@ -57,8 +57,8 @@ fn main() {
     println!("--- the same two tasks in two threads ---");
     let sw = Stopwatch::start();
     thread::scope(|s| {
-        let t1 = s.spawn(|| timeline.record("threaded 1", task));
-        let t2 = s.spawn(|| timeline.record("threaded 2", task));
+        let t1 = s.spawn(|| timeline.record("threaded: task 1 (sleep 2 s)", task));
+        let t2 = s.spawn(|| timeline.record("threaded: task 2 (sleep 2 s)", task));
         t1.join().expect("task 1 panicked");
         t2.join().expect("task 2 panicked");
     });
@@ -67,7 +67,7 @@ fn main() {
 
     let ratio = threaded.as_secs_f64() / sequential.as_secs_f64();
     println!("Threaded / sequential = {ratio:.2}");
-    print!("{}", timeline.render(40));
+    timeline.print("Two 2-second tasks: one after the other, then in two threads");
     // The claim of this file: waiting in two threads overlaps the waits.
     assert!(
         ratio < 0.9,
