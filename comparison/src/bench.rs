@@ -75,12 +75,24 @@ pub(crate) fn opt_s3(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_owned(), s3)
 }
 
-/// The standard table of a timed section.
+/// The standard table of a timed section: medians in a unit that fits, the speedup with its
+/// p10–p90 spread from same-round pairs, efficiency (never above 100 %: an impossible figure
+/// makes the row inconclusive), the cores each mode got, Python beside.
 pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -> String {
     let with_py = rows.iter().any(|r| r.python.is_some());
-    let mut header = vec!["mode", "workers/tasks", "median (s)", "min (s)", "speedup"];
+    let with_cores = rows.iter().any(|r| r.cores_got.is_some());
+    let mut header = vec![
+        "mode",
+        "workers/tasks",
+        "median",
+        "min",
+        "speedup (p10–p90)",
+    ];
     if efficiency {
         header.push("efficiency");
+    }
+    if with_cores {
+        header.push("cores got");
     }
     if with_py {
         header.extend([python_header, "Py speedup", "Python/Rust"]);
@@ -88,20 +100,34 @@ pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -
     header.push("note");
     let mut t = utilities::Table::new(header);
     for r in rows {
+        let speedup = r
+            .speedup_spread
+            .map_or_else(|| times(r.speedup), |s| s.times());
         let mut cells = vec![
             r.mode.clone(),
             r.workers.clone(),
             s3(r.median),
             s3(r.min),
-            times(r.speedup),
+            speedup,
         ];
         if efficiency {
             cells.push(percent(r.efficiency));
         }
+        if with_cores {
+            cells.push(r.cores_got.map_or_else(
+                || "-".into(),
+                |g| format!("{g:.2} of {:.0}", r.cores_needed.unwrap_or(1.0)),
+            ));
+        }
         if with_py {
             cells.extend([opt_s3(r.python), times(r.python_speedup), times(r.ratio)]);
         }
-        cells.push(r.note.clone());
+        let note = match &r.inconclusive {
+            Some(why) if r.note.is_empty() => format!("inconclusive ({why})"),
+            Some(why) => format!("inconclusive ({why}); {}", r.note),
+            None => r.note.clone(),
+        };
+        cells.push(note);
         t.row(cells);
     }
     t.to_string()
@@ -161,6 +187,21 @@ impl Bench {
         measure(self.cfg.warmup, self.cfg.runs.min(3), f).with_context(|| format!("mode {label}"))
     }
 
+    /// Measures `modes` interleaved in rounds (A B C, A B C, …), with CPU time per sample.
+    pub(crate) fn rounds(
+        &self,
+        label: &str,
+        rounds: usize,
+        modes: &mut [crate::measure::Mode<'_>],
+    ) -> Result<Vec<crate::measure::Series>> {
+        let total = self.cfg.warmup + rounds;
+        crate::measure::rounds(self.cfg.warmup, rounds, modes, |r| {
+            self.progress
+                .step(&format!("{label}: round {}/{total}", r + 1));
+        })
+        .with_context(|| label.to_owned())
+    }
+
     /// The CPU process pool (one worker per core), started on first use and reused.
     pub(crate) fn take_pool(&mut self) -> Result<ProcessPool> {
         match self.pool.take() {
@@ -213,139 +254,6 @@ impl Bench {
         }
     }
 
-    fn verdict(&self) -> String {
-        let sec = |id: &str| self.sections.iter().find(|s| s.id == id);
-        let mut parts = Vec::new();
-        let cores = self.cfg.cores;
-        if let Some(s) = sec("cpu") {
-            let sp = |k: &str| s.row(k).and_then(|r| r.speedup).unwrap_or(f64::NAN);
-            let delay = s
-                .params
-                .get("ticker_delay_on_runtime_ms")
-                .and_then(Value::as_f64)
-                .unwrap_or(f64::NAN);
-            let mut text = format!(
-                "On this {cores}-core machine CPU-bound work ran at {:.2}× the sequential speed with one thread per task, {:.2}× with a rayon pool and {:.2}× with the process pool (the ceiling is {cores}×); tokio's spawn_blocking gave {:.2}×, and doing the same work directly on the runtime gave {:.2}× but held a 5 ms ticker up for {delay:.0} ms, which is why CPU work does not belong on async workers",
-                sp("threads"),
-                sp("rayon"),
-                sp("process_pool"),
-                sp("spawn_blocking"),
-                sp("on_runtime"),
-            );
-            if let Some(r) = s.row("sequential").and_then(|r| r.ratio) {
-                let py_threads = s
-                    .row("threads")
-                    .and_then(|r| r.python_speedup)
-                    .unwrap_or(f64::NAN);
-                text.push_str(&format!(
-                    ", while Python was {r:.0}× slower sequentially and its threads reached only {py_threads:.2}× (the GIL)"
-                ));
-            }
-            parts.push(text + ".");
-        }
-        if let Some(s) = sec("io_http").or_else(|| sec("io_sleep")) {
-            let lat = s
-                .params
-                .get("latency_s")
-                .and_then(Value::as_f64)
-                .unwrap_or(f64::NAN);
-            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
-            parts.push(format!(
-                "For waiting, {} tasks of {:.0} ms took {:.2} s one after another but {:.2} s with tokio tasks and {:.2} s with one thread each ({:.2}× and {:.2}× one latency); fixed pools are bounded by their worker count ({:.2} s threads, {:.2} s processes).",
-                s.params.get("tasks").and_then(Value::as_u64).unwrap_or(0),
-                lat * 1e3,
-                t("sequential"),
-                t("tokio"),
-                t("threads"),
-                t("tokio") / lat,
-                t("threads") / lat,
-                t("thread_pool"),
-                t("process_pool"),
-            ));
-        }
-        if let Some(s) = sec("sweep_io") {
-            let lat = s
-                .params
-                .get("latency_s")
-                .and_then(Value::as_f64)
-                .unwrap_or(f64::NAN);
-            let max_tokio = s
-                .rows
-                .iter()
-                .filter(|r| r.key.starts_with("tokio_"))
-                .max_by_key(|r| r.workers.parse::<u64>().unwrap_or(0));
-            let max_threads = s
-                .rows
-                .iter()
-                .filter(|r| r.key.starts_with("threads_"))
-                .max_by_key(|r| r.workers.parse::<u64>().unwrap_or(0));
-            if let (Some(k), Some(th)) = (max_tokio, max_threads) {
-                parts.push(format!(
-                    "Scaling up, {} tokio sleeps finished in {:.2}× one sleep and {} threads in {:.2}×.",
-                    k.workers,
-                    k.median / lat,
-                    th.workers,
-                    th.median / lat
-                ));
-            }
-        }
-        if let Some(s) = sec("spawn") {
-            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
-            parts.push(format!(
-                "Starting a worker cost {:.1} µs for a thread, {:.2} µs for a tokio task and {:.0} µs for a process (re-exec), {:.0} µs with a bare fork.",
-                t("thread"),
-                t("task"),
-                t("process"),
-                t("fork")
-            ));
-        }
-        if let Some(s) = sec("memory") {
-            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
-            parts.push(format!(
-                "An idle thread kept {:.0} KiB resident, an idle task {:.2} KiB and an idle process {:.0} KiB (PSS).",
-                t("thread"),
-                t("task"),
-                t("process_pss")
-            ));
-        }
-        if let Some(s) = sec("sync") {
-            let t = |k: &str| s.row(k).map_or(f64::NAN, |r| r.median);
-            parts.push(format!(
-                "Sharing one counter cost {:.1} ms behind a Mutex and {:.1} ms as an atomic, against {:.1} ms for per-thread sums merged at the end.",
-                t("mutex") * 1e3,
-                t("atomic") * 1e3,
-                t("local") * 1e3
-            ));
-        }
-        if let Some(s) = sec("serialization") {
-            let notes: Vec<&str> = s
-                .notes
-                .iter()
-                .filter(|n| n.contains(" work: "))
-                .map(String::as_str)
-                .collect();
-            if !notes.is_empty() {
-                parts.push(format!("Process pools and data: {}.", notes.join("; ")));
-            }
-        }
-        let missed: Vec<String> = self
-            .sections
-            .iter()
-            .flat_map(|s| s.targets.iter())
-            .filter(|t| !t.met)
-            .map(|t| t.claim.clone())
-            .collect();
-        if missed.is_empty() {
-            parts.push("Every performance target was met on this run.".into());
-        } else {
-            parts.push(format!(
-                "Targets missed on this run: {}.",
-                missed.join("; ")
-            ));
-        }
-        parts.join(" ")
-    }
-
     /// Finishes: verdict, JSON and SVG files.
     ///
     /// # Errors
@@ -355,7 +263,7 @@ impl Bench {
             pool.shutdown()?;
         }
         self.progress.bar.finish_and_clear();
-        let verdict = self.verdict();
+        let verdict = crate::verdict::verdict(&self.sections, self.cfg.cores);
         println!("\n== Verdict ==\n{verdict}");
         let all_agree = self.sections.iter().all(|s| s.checksums_agree);
         let report = Report {

@@ -189,7 +189,7 @@ impl Config {
                 cores,
                 cpu_n: 4_000_000,
                 cpu_chunks: 8,
-                py_cpu_n: 400_000,
+                py_cpu_n: 4_000_000,
                 io_tasks: 20,
                 io_latency: ms(20.0),
                 io_workers: 4,

@@ -29,6 +29,47 @@ pub fn sum_range(lo: u64, hi: u64) -> u64 {
     total
 }
 
+/// The course demo's loop, `for _ in range(n): total += 1`, one addition per step like
+/// [`sum_range`] but adding 1 (the Python demo's body, so both sides do the same work).
+#[inline(never)]
+pub fn count_up(n: u64) -> u64 {
+    let mut total = 0u64;
+    for _ in 0..n {
+        total = total.wrapping_add(black_box(1));
+    }
+    total
+}
+
+/// Runs [`count_up`] in a new process (this executable, re-executed in the counting role) and
+/// returns the child; its stdout carries the count. The Rust form of
+/// `multiprocessing.Process(target=cpu_task).start()`.
+///
+/// # Errors
+/// When the child cannot be started.
+pub fn spawn_counter(n: u64) -> Result<std::process::Child> {
+    let exe = std::env::current_exe()?;
+    Ok(std::process::Command::new(exe)
+        .args([crate::worker::COUNT_ARG, &n.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?)
+}
+
+/// Waits for a child started by [`spawn_counter`] (blocking, no polling) and reads its count.
+///
+/// # Errors
+/// A child that failed or printed something other than a number.
+pub fn join_counter(child: std::process::Child) -> Result<u64> {
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        return Err(anyhow!("counting child failed: {}", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(64)]).into_owned();
+    text.trim()
+        .parse()
+        .map_err(|e| anyhow!("counting child printed {text:?}: {e}"))
+}
+
 /// The expected checksum of `0..n`: n(n-1)/2, truncated to 64 bits like [`sum_range`].
 pub fn expected_sum(n: u64) -> u64 {
     let n = u128::from(n);
@@ -87,7 +128,7 @@ pub fn rayon_pool(pool: &rayon::ThreadPool, chunks: &[(u64, u64)]) -> u64 {
 ///
 /// # Errors
 /// A failed worker.
-pub fn process_pool(pool: &mut ProcessPool, chunks: &[(u64, u64)]) -> Result<u64> {
+pub fn process_pool(pool: &ProcessPool, chunks: &[(u64, u64)]) -> Result<u64> {
     let jobs: Vec<Job<'_>> = chunks.iter().map(|&(lo, hi)| Job::Sum { lo, hi }).collect();
     Ok(combine(pool.map(&jobs)?))
 }
@@ -173,6 +214,12 @@ pub fn tokio_on_runtime(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_up_adds_one_per_step() {
+        assert_eq!(count_up(0), 0);
+        assert_eq!(count_up(1000), 1000);
+    }
 
     #[test]
     fn sum_matches_the_closed_form() {

@@ -223,7 +223,7 @@ pub fn thread_pool(kind: &IoKind, n: u64, workers: usize) -> Result<u64> {
 ///
 /// # Errors
 /// A failed worker.
-pub fn processes(pool: &mut ProcessPool, kind: &IoKind, n: u64) -> Result<u64> {
+pub fn processes(pool: &ProcessPool, kind: &IoKind, n: u64) -> Result<u64> {
     let jobs: Vec<Job<'_>> = (0..n).map(|id| kind.job(id)).collect();
     Ok(pool.map(&jobs)?.into_iter().fold(0, u64::wrapping_add))
 }

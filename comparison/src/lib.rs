@@ -12,7 +12,7 @@
 //! | [`memory`] | resident memory per idle thread, process, task |
 //! | [`python`] | runs the Python scripts in `comparison/python/` |
 //! | [`measure`] | contention-aware timing: CPU time with every sample, interleaved rounds, same-round ratios, p10–p90, the busy-machine classifier |
-//! | [`stats`], [`report`] | median/min, speedup, efficiency; tables, JSON, SVG, verdict |
+//! | [`stats`], [`report`], [`verdict`] | median/min, speedup, efficiency; tables, JSON, SVG; the verdict written from the tables |
 //! | [`cli`], [`bench`], [`parts`] | the program behind every `comparison` binary: command line, the run, one module per part |
 //! | [`procpool`], [`worker`] | the process pool and the worker side of it |
 //!
@@ -33,6 +33,7 @@ pub mod serialization;
 pub mod spawn;
 pub mod stats;
 pub mod sync;
+pub mod verdict;
 pub mod worker;
 
 pub use worker::worker_entry;

@@ -58,7 +58,7 @@ impl ProcessPool {
     ///
     /// # Errors
     /// A worker that died, a frame above the size limit, or a job that reported an error.
-    pub fn map(&mut self, jobs: &[Job<'_>]) -> Result<Vec<u64>> {
+    pub fn map(&self, jobs: &[Job<'_>]) -> Result<Vec<u64>> {
         let answers: Vec<Result<u64, String>> = self.inner.map("job", jobs.iter())?;
         answers
             .into_iter()

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::measure::{self, Busy, Series, Spread, Status};
 use crate::stats::{self, Measured};
 
 /// One measured mode of a workload.
@@ -46,6 +47,18 @@ pub struct Row {
     pub python_speedup: Option<f64>,
     /// Anything else worth knowing (ticker delay, bytes copied…).
     pub note: String,
+    /// CPU seconds of every measured run (this process, its reaped children, its pool workers).
+    pub cpu_samples: Vec<f64>,
+    /// Cores' worth of CPU the mode got (median CPU ÷ wall).
+    pub cores_got: Option<f64>,
+    /// Cores the mode can use at most (1 for sequential).
+    pub cores_needed: Option<f64>,
+    /// p10, median and p90 of the speedup, from pairs taken in the same round.
+    pub speedup_spread: Option<Spread>,
+    /// Rounds whose pair (baseline and this mode) both got their cores.
+    pub clean_rounds: Option<usize>,
+    /// Why this row's speedup cannot be judged (machine busy, impossible figure).
+    pub inconclusive: Option<String>,
 }
 
 impl Row {
@@ -62,6 +75,72 @@ impl Row {
             unit: "s".to_owned(),
             checksum: Some(m.checksum),
             ..Self::default()
+        }
+    }
+
+    /// A timed row from an interleaved measurement (wall and CPU time of every round).
+    pub fn from_series(mode: &str, workers: impl Into<String>, s: &Series) -> Self {
+        let walls = s.walls();
+        Self {
+            key: s.key.clone(),
+            mode: mode.to_owned(),
+            workers: workers.into(),
+            runs: walls.len(),
+            median: stats::median(&walls),
+            min: stats::min(&walls),
+            samples: walls,
+            cpu_samples: s.samples.iter().map(|x| x.cpu).collect(),
+            cores_got: Some(s.cores_got()),
+            cores_needed: Some(s.needs),
+            unit: "s".to_owned(),
+            checksum: Some(s.checksum),
+            ..Self::default()
+        }
+    }
+
+    /// Speedup against the `base` series from same-round pairs, with its p10–p90 spread and
+    /// efficiency; marks the row inconclusive when either side did not get its cores in most
+    /// rounds, or when the speedup is more than `cores` allow.
+    pub fn paired(&mut self, base: &Series, me: &Series, cores: usize) {
+        let clean = measure::paired_ratios(base, me, true);
+        let rounds = me.samples.len();
+        let enough = clean.len() * 2 >= rounds.max(1) && !clean.is_empty();
+        let ratios = if enough {
+            clean.clone()
+        } else {
+            measure::paired_ratios(base, me, false)
+        };
+        let spread = Spread::of(&ratios);
+        self.speedup = Some(spread.p50);
+        self.speedup_spread = Some(spread);
+        self.clean_rounds = Some(clean.len());
+        let usable = me.needs.min(cores as f64).max(1.0);
+        let busy = if enough {
+            None
+        } else {
+            // the side that lacked cores: the mode, or else the baseline
+            measure::classify(me.cores_got(), me.needs, cores)
+                .or_else(|| measure::classify(base.cores_got(), base.needs, cores))
+                .or(Some(Busy {
+                    got: me.cores_got(),
+                    needed: me.needs.min(cores as f64),
+                    of: cores,
+                }))
+        };
+        let impossible = measure::impossible_speedup(spread.p50, usable.max(cores as f64));
+        self.inconclusive = impossible.or_else(|| busy.map(|b| b.to_string()));
+        let eff = stats::efficiency(spread.p50, cores);
+        self.efficiency = Some(eff.min(1.0)).filter(|_| self.inconclusive.is_none());
+    }
+
+    /// The status of a goal on this row's speedup (`met` says whether the figure reaches it).
+    pub fn status(&self, met: bool) -> Status {
+        match &self.inconclusive {
+            Some(reason) if !met || reason.starts_with("impossible") => Status::Inconclusive {
+                reason: reason.clone(),
+            },
+            _ if met => Status::Met,
+            _ => Status::Missed,
         }
     }
 
@@ -108,17 +187,26 @@ pub struct Sweep {
     pub series: Vec<SeriesOut>,
 }
 
-/// A performance target from the issue: reported, never asserted by tests.
+/// A performance target of the course: reported as met, missed or inconclusive, never asserted
+/// by tests.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
     /// What is claimed.
     pub claim: String,
     /// The goal, e.g. `≥ 1.9×`.
     pub goal: String,
-    /// The measured figure.
+    /// The measured figure, with its spread when there is one.
     pub measured: String,
-    /// Whether it was met on this run.
-    pub met: bool,
+    /// Met, missed or inconclusive (with the reason).
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+impl Target {
+    /// True when met.
+    pub fn met(&self) -> bool {
+        self.status == Status::Met
+    }
 }
 
 /// One workload's results.
@@ -150,12 +238,12 @@ pub struct Section {
 
 impl Section {
     /// Adds a target line.
-    pub fn target(&mut self, claim: &str, goal: &str, measured: String, met: bool) {
+    pub fn target(&mut self, claim: &str, goal: &str, measured: String, status: Status) {
         self.targets.push(Target {
             claim: claim.to_owned(),
             goal: goal.to_owned(),
             measured,
-            met,
+            status,
         });
     }
 
@@ -190,11 +278,10 @@ impl Section {
             let _ = writeln!(out, "checksum: {c} ({verdict})");
         }
         for t in &self.targets {
-            let mark = if t.met { "met" } else { "MISSED" };
             let _ = writeln!(
                 out,
-                "target {}: goal {}, measured {} -> {mark}",
-                t.claim, t.goal, t.measured
+                "target {}: goal {}, measured {} -> {}",
+                t.claim, t.goal, t.measured, t.status
             );
         }
         for n in &self.notes {
@@ -389,12 +476,29 @@ impl Report {
     }
 }
 
-/// Formats seconds for a table cell with a fixed number of decimals.
+/// Formats seconds for a table cell in a unit that fits: `850 µs`, `8.9 ms`, `1.234 s`.
 pub fn s3(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.3}")
-    } else {
+    if !x.is_finite() {
         "-".to_owned()
+    } else if x < 1e-3 {
+        format!("{:.0} µs", x * 1e6)
+    } else if x < 1.0 {
+        format!("{:.1} ms", x * 1e3)
+    } else {
+        format!("{x:.3} s")
+    }
+}
+
+/// Formats microseconds in a unit that fits: `0.42 µs`, `28 µs`, `1.43 ms`.
+pub fn us(x: f64) -> String {
+    if !x.is_finite() {
+        "-".to_owned()
+    } else if x < 10.0 {
+        format!("{x:.2} µs")
+    } else if x < 1000.0 {
+        format!("{x:.0} µs")
+    } else {
+        format!("{:.2} ms", x / 1e3)
     }
 }
 
@@ -424,7 +528,11 @@ mod tests {
 
     #[test]
     fn formats_cells() {
-        assert_eq!(s3(1.23456), "1.235");
+        assert_eq!(s3(1.23456), "1.235 s");
+        assert_eq!(s3(0.0091), "9.1 ms");
+        assert_eq!(s3(0.000_25), "250 µs");
+        assert_eq!(us(28.4), "28 µs");
+        assert_eq!(us(1430.0), "1.43 ms");
         assert_eq!(s3(f64::NAN), "-");
         assert_eq!(times(Some(1.954)), "1.95x");
         assert_eq!(times(None), "-");

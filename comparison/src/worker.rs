@@ -15,6 +15,12 @@ use crate::cpu;
 
 /// Argument that makes a binary exit at once (measures process start cost).
 pub const NOOP_ARG: &str = "--comparison-noop";
+/// Argument (followed by a number n) that makes a binary run [`cpu::count_up`]`(n)`, print the
+/// count and exit: the child of the threads-vs-processes demo.
+pub const COUNT_ARG: &str = "--comparison-count";
+/// Argument that makes a binary echo every byte of stdin to stdout until end-of-file: the other
+/// side of the process ping-pong.
+pub const ECHO_ARG: &str = "--comparison-echo";
 /// Argument that makes a binary wait idle until stdin closes (measures memory per process).
 pub const IDLE_ARG: &str = "--comparison-idle";
 
@@ -196,6 +202,28 @@ pub fn worker_entry() {
     };
     let code = match role.as_str() {
         NOOP_ARG => 0,
+        COUNT_ARG => {
+            let n = std::env::args()
+                .nth(2)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            let _ = writeln!(std::io::stdout(), "{}", cpu::count_up(n));
+            0
+        }
+        ECHO_ARG => {
+            let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
+            let mut byte = [0u8; 1];
+            while matches!(input.read(&mut byte), Ok(1)) {
+                if output
+                    .write_all(&byte)
+                    .and_then(|()| output.flush())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            0
+        }
         IDLE_ARG => {
             // Say we are up, then block until the parent closes our stdin: an idle worker.
             let _ = std::io::stdout().write_all(b"ready\n");

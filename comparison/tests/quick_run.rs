@@ -176,7 +176,24 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
     for r in cpu["rows"].as_array().unwrap() {
         assert_eq!(r["checksum"], expected, "{}", r["key"]);
         assert!(r["speedup"].as_f64().unwrap() > 0.0);
-        assert!(r["efficiency"].as_f64().unwrap() > 0.0);
+        // never an efficiency above 100 %: a row is either judged (0 < e ≤ 1) or inconclusive
+        match r["efficiency"].as_f64() {
+            Some(e) => assert!(e > 0.0 && e <= 1.0, "{}: efficiency {e}", r["key"]),
+            None => assert!(r["inconclusive"].is_string(), "{}: {r}", r["key"]),
+        }
+        let spread = &r["speedup_spread"];
+        assert!(spread["p10"].as_f64().unwrap() <= spread["p90"].as_f64().unwrap());
+        assert!(r["cores_got"].as_f64().is_some(), "{}", r["key"]);
+    }
+    // every target is met, missed or inconclusive, the last with its reason
+    for s in sections(&json) {
+        for t in s["targets"].as_array().unwrap() {
+            match t["status"].as_str().unwrap() {
+                "met" | "missed" => {}
+                "inconclusive" => assert!(t["reason"].is_string(), "{t}"),
+                other => panic!("status {other}"),
+            }
+        }
     }
     assert!(cpu["targets"].as_array().unwrap().len() >= 3);
 

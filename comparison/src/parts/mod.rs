@@ -1,7 +1,7 @@
 //! One module per part of the benchmark; each adds its section(s) to the [`crate::bench::Bench`]:
 //! it measures, builds its table, checks its targets and describes its charts.
 
-mod cpu;
+pub(crate) mod cpu;
 mod io;
 mod memory;
 mod serialization;

@@ -30,7 +30,7 @@ impl Bench {
             .copied()
             .filter(|&b| b <= crate::procpool::MAX_JOB_BYTES)
             .collect();
-        let mut pool = self.take_pool()?;
+        let pool = self.take_pool()?;
         let rayon = rayon::ThreadPoolBuilder::new()
             .num_threads(cfg.cores)
             .build()?;
@@ -67,10 +67,8 @@ impl Bench {
                             || match key {
                                 "sequential" => Ok(serialization::sequential(&data, work)),
                                 "threads" => Ok(serialization::threads(&rayon, &data, work)),
-                                "process_pool" => {
-                                    serialization::process_pool(&mut pool, &data, work)
-                                }
-                                _ => serialization::shared_memory(&mut pool, &shared, work),
+                                "process_pool" => serialization::process_pool(&pool, &data, work),
+                                _ => serialization::shared_memory(&pool, &shared, work),
                             },
                         )?;
                         let sent = match key {

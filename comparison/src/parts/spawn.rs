@@ -4,6 +4,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use crate::bench::Bench;
+use crate::measure::Status;
 use crate::procpool::ProcessPool;
 use crate::report::{Row, Section, times};
 use crate::stats::{self, Measured};
@@ -130,7 +131,12 @@ impl Bench {
                 "{:.0} µs > {:.1} µs > {:.2} µs",
                 p.median, th.median, k.median
             );
-            s.target("process ≫ thread ≫ task", "ordered", measured, ok);
+            s.target(
+                "process ≫ thread ≫ task",
+                "ordered",
+                measured,
+                Status::judge(ok, None, None),
+            );
         }
         self.push(s);
         Ok(())

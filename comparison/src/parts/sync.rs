@@ -3,6 +3,7 @@
 use anyhow::{Result, bail};
 
 use crate::bench::{Bench, timed_table};
+use crate::measure::Status;
 use crate::report::{Row, Section};
 use crate::stats::{self};
 use crate::{python, sync};
@@ -90,7 +91,7 @@ impl Bench {
                 "mutex > atomic > local sums (time)",
                 "ordered",
                 measured,
-                ordered,
+                Status::judge(ordered, None, None),
             );
         }
         s.table = timed_table(&s.rows, "Python (s)*", true);
