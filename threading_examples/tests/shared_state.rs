@@ -4,40 +4,97 @@
 
 mod common;
 
-use common::after;
+use common::{after, float_after};
 use utilities::testkit::{
-    assert_order, count_lines as count, numbers_after, run_ok as run, run_with_env, seconds_on_line,
+    assert_order, count_lines as count, numbers_after, run_ok as run, run_with_env,
+    seconds_on_line, skip_claim,
 };
 
-#[test]
-fn t06_racy_total_never_exceeds_and_fetch_add_is_exact() {
-    let out = run(env!("CARGO_BIN_EXE_t06_race_condition"), 0.1);
-    let s = &out.stdout;
-    let racy = numbers_after(s, "run 1:")
-        .into_iter()
-        .chain(numbers_after(s, "run 2:"))
-        .chain(numbers_after(s, "run 3:"))
-        .collect::<Vec<_>>();
-    assert_eq!(racy.len(), 3, "{s}");
-    assert!(
-        racy.iter().all(|&n| (100_000..=200_000).contains(&n)),
-        "a lost update can only lose: {racy:?}\n{s}"
-    );
-    assert_eq!(numbers_after(s, "| Counter:"), [200_000], "{s}");
+/// The racy totals and "cores in use" figures of one run of t06.
+fn t06_runs(s: &str) -> Vec<(i64, f64)> {
+    (1..=3)
+        .map(|k| {
+            let line = s
+                .lines()
+                .find(|l| l.contains(&format!("run {k}:")))
+                .unwrap_or_else(|| panic!("no run {k}\n{s}"));
+            let total = numbers_after(line, &format!("run {k}:"));
+            let cores = float_after(line, "updates;");
+            (total[0], cores)
+        })
+        .collect()
 }
 
 #[test]
-fn t07_every_locked_or_atomic_total_is_exact() {
-    let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
+fn t06_racy_total_never_exceeds_and_some_update_is_lost() {
+    // A loss needs the two threads' steps to interleave, which a busy machine may not allow in
+    // one run: retry, and judge by the cores the runs got.
+    const TRIES: usize = 20;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut seen = Vec::new();
+    for _ in 0..TRIES {
+        let out = run(env!("CARGO_BIN_EXE_t06_race_condition"), 0.1);
+        let s = &out.stdout;
+        let runs = t06_runs(s);
+        assert!(
+            runs.iter().all(|&(n, _)| n <= 200_000),
+            "a lost update can only lose: {runs:?}\n{s}"
+        );
+        assert_eq!(numbers_after(s, "| Counter:"), [200_000], "{s}");
+        seen.extend(runs);
+        if seen.iter().any(|&(n, _)| n < 200_000) {
+            return;
+        }
+        assert!(
+            s.contains("No update lost this time"),
+            "an exact racy total must be explained\n{s}"
+        );
+    }
+    let most = seen.iter().map(|&(_, c)| c).fold(0.0, f64::max);
+    if cores < 2 || most < 1.5 {
+        skip_claim(
+            "t06: the load-then-store counter loses updates",
+            &format!(
+                "no loss in {} racy runs, but the threads never had two cores at once \
+                 (most cores in use: {most:.1}, of {cores})",
+                seen.len()
+            ),
+        );
+        return;
+    }
+    panic!(
+        "no update lost in {} racy runs, with up to {most:.1} cores in use: {seen:?}",
+        seen.len()
+    );
+}
+
+#[test]
+fn t07_every_locked_or_atomic_total_is_exact_and_the_panic_is_one_line() {
+    // RUST_BACKTRACE=1: the deliberate panic must still print one clean line, not a backtrace.
+    let out = run_with_env(
+        env!("CARGO_BIN_EXE_t07_lock_fixes_race"),
+        &[],
+        &[(utilities::TIME_SCALE_VAR, "0.1"), ("RUST_BACKTRACE", "1")],
+    );
+    out.assert_success();
     let s = &out.stdout;
     assert_eq!(
         numbers_after(s, "| Counter:"),
         [200_000, 200_000, 200_000],
         "{s}"
     );
-    assert!(seconds_on_line(s, "Mutex: Time taken") > 0.0);
-    assert!(seconds_on_line(s, "Atomic: Time taken") > 0.0);
     assert!(s.contains("poisoned = true, value still 1"), "{s}");
+    let err = &out.stderr;
+    assert_eq!(err.lines().count(), 1, "stderr must be one line:\n{err}");
+    assert!(
+        err.contains("| panicked: \"crashed while holding the lock\" (at "),
+        "{err}"
+    );
+    assert!(
+        !err.contains("stack backtrace") && !err.contains("note:"),
+        "{err}"
+    );
+    // The lock-versus-atomic timing is checked in tests/timing_claims.rs, away from these tests.
 }
 
 #[test]

@@ -1,6 +1,9 @@
-//! Speedup claims (t14, t15): CPU-bound threads on several cores, and a simulated GIL.
+//! Claims about time measured on a CPU: t07 (a lock costs more than an atomic), t14 (two threads
+//! are faster than one on two cores) and t15 (a GIL takes that speedup away).
 //! A test target of their own, so they never run beside the other example tests: cargo runs test
-//! targets one after another, and the lock below keeps these two from running at once.
+//! targets one after another, and the lock below keeps these tests from running at once.
+//! When the machine did not give an example the cores it needed (CPU time ÷ wall time), the
+//! claim is reported with `utilities::testkit::skip_claim`, never passed silently.
 
 mod common;
 
@@ -101,5 +104,23 @@ fn t15_simulated_gil_gives_pythons_result() {
         numbers_after(s, "sleeps at the same moment:"),
         [2, 1],
         "{s}"
+    );
+}
+
+#[test]
+fn t07_the_lock_is_slower_than_the_atomic() {
+    let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
+    // Each time is already the best of 3 inside the binary; a lock round trip per increment
+    // (with two threads queueing) costs several times one atomic add, so 1.5× leaves a margin.
+    let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
+    let s = &out.stdout;
+    let mutex = seconds_on_line(s, "Mutex, best of 3: Time taken");
+    let atomic = seconds_on_line(s, "Atomic, best of 3: Time taken");
+    assert!(mutex >= atomic, "mutex {mutex} s, atomic {atomic} s\n{s}");
+    // The ratio the binary prints is computed from the unrounded times.
+    let ratio = float_after(s, "The lock is");
+    assert!(
+        ratio > 1.5,
+        "the lock should cost more than the atomic: {ratio}×\n{s}"
     );
 }
