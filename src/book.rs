@@ -542,6 +542,55 @@ pub fn comparison_results(readme: &str) -> String {
     })
 }
 
+/// The section of a Markdown text that starts with the heading line beginning with `heading`
+/// (e.g. `"## Glossary"`), up to the next heading of the same or a higher level.
+pub fn markdown_section<'a>(text: &'a str, heading: &str) -> Option<&'a str> {
+    let level = heading.chars().take_while(|&c| c == '#').count();
+    let start = text
+        .match_indices(heading)
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || text[..i].ends_with('\n'))?;
+    let body_start = text[start..]
+        .find('\n')
+        .map_or(text.len(), |p| start + p + 1);
+    let mut end = text.len();
+    let mut in_code = false;
+    let mut pos = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if !in_code && hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
+            end = pos;
+            break;
+        }
+        pos += line.len();
+    }
+    Some(&text[start..end])
+}
+
+/// A section of the repository's README for a page of the book, without its heading (the page
+/// has its own): relative links become plain text, and each example number in backticks (`` `t23` ``) links to its page (`prefix` is the
+/// way from the including page to `examples/`).
+pub fn readme_section(readme: &str, heading: &str, prefix: &str) -> String {
+    let Some(section) = markdown_section(readme, heading) else {
+        return format!("(The README has no section \"{heading}\".)\n");
+    };
+    let body = section.split_once('\n').map_or("", |(_, b)| b);
+    let mut text = rewrite_links(body, |_| None);
+    for e in CATALOGUE {
+        let n = e.number();
+        if !n.is_empty() {
+            text = text.replace(
+                &format!("`{n}`"),
+                &format!("[`{n}`]({prefix}{})", e.page_path()),
+            );
+        }
+    }
+    text
+}
+
 /// Rewrites every relative link and image target with `map`; a link whose target `map` rejects
 /// becomes its plain text. Absolute URLs and anchors stay as they are.
 pub fn rewrite_links(markdown: &str, map: impl Fn(&str) -> Option<String>) -> String {
@@ -665,6 +714,26 @@ mod tests {
             got,
             "## Results on this machine\nJSON [`docs/r.json`](gen/docs/r.json), charts in `docs/`, see src, [web](https://x.org).\n![CPU](gen/docs/cpu.svg)\n"
         );
+    }
+
+    #[test]
+    fn readme_sections_are_cut_at_the_next_heading_and_link_examples() {
+        let md = "# T\n## A\nsee `t07` and [x](CONTRIBUTING.md)\n```sh\n# not a heading\n```\n### sub\nmore\n## B\nb";
+        assert_eq!(
+            markdown_section(md, "## A"),
+            Some(
+                "## A\nsee `t07` and [x](CONTRIBUTING.md)\n```sh\n# not a heading\n```\n### sub\nmore\n"
+            )
+        );
+        assert_eq!(markdown_section(md, "## B"), Some("## B\nb"));
+        assert_eq!(markdown_section(md, "## C"), None);
+        let got = readme_section(md, "## A", "");
+        if let Some(t07) = CATALOGUE.iter().find(|e| e.number() == "t07") {
+            assert!(
+                got.starts_with(&format!("see [`t07`]({}) and x\n", t07.page_path())),
+                "{got}"
+            );
+        }
     }
 
     #[test]

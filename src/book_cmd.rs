@@ -183,6 +183,18 @@ fn generate(root: &Path) -> Result<(), UsageError> {
         &book::comparison_results(&readme),
     )?;
 
+    // The decision guide and the glossary live once, in the README; their pages include them.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    for (heading, file) in [
+        ("## Choosing a model", "readme-choosing.md"),
+        ("## Glossary", "readme-glossary.md"),
+    ] {
+        write(
+            &src.join(GEN_DIR).join(file),
+            &book::readme_section(&readme, heading, ""),
+        )?;
+    }
+
     let summary_path = src.join("SUMMARY.md");
     let summary = std::fs::read_to_string(&summary_path)
         .map_err(|e| io_err("cannot read", &summary_path, &e))?;
@@ -281,22 +293,17 @@ fn record_examples(
         eprintln!("book: every recording is up to date (--all records them all again)");
         return Ok(0);
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("$ cargo build --bins --examples");
-    let mut build = Command::new(cargo);
-    build
-        .current_dir(root)
-        .args(["build", "--bins", "--examples"]);
-    if !cfg!(debug_assertions) {
-        build.arg("--release");
-    }
-    let built = build
-        .status()
-        .map_err(|e| UsageError(format!("cannot run cargo: {e}")))?;
-    if !built.success() {
-        return Err(UsageError(
-            "the build failed; see the messages above".into(),
-        ));
+    // Every example from the build the launcher itself uses (debug from `cargo run`), except the
+    // comparison programs: they measure speed, so they are always built and run in release.
+    build_for_recording(root, &["--bins", "--examples"], !cfg!(debug_assertions))?;
+    let measured: Vec<String> = chosen
+        .iter()
+        .filter(|e| e.chapter == "comparison")
+        .flat_map(|e| ["--bin".to_owned(), e.name.to_owned()])
+        .collect();
+    if !measured.is_empty() {
+        let args: Vec<&str> = measured.iter().map(String::as_str).collect();
+        build_for_recording(root, &args, true)?;
     }
     let work = root.join("target").join("book-record");
     let mut failed = 0;
@@ -319,6 +326,34 @@ fn record_examples(
         }
     }
     Ok(failed)
+}
+
+fn build_for_recording(root: &Path, args: &[&str], release: bool) -> Result<(), UsageError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    // --keep-going: one example that does not compile must not stop the others from being
+    // recorded (it is skipped below, because its binary is older than its file).
+    cmd.current_dir(root)
+        .args(["build", "--keep-going"])
+        .args(args);
+    if release {
+        cmd.arg("--release");
+    }
+    eprintln!(
+        "$ cargo build {}{}",
+        args.join(" "),
+        if release { " --release" } else { "" }
+    );
+    let built = cmd
+        .status()
+        .map_err(|e| UsageError(format!("cannot run cargo: {e}")))?;
+    if built.success() {
+        Ok(())
+    } else {
+        Err(UsageError(
+            "the build failed; see the messages above".into(),
+        ))
+    }
 }
 
 fn is_fresh(root: &Path, recorded: &Path, e: &Entry) -> bool {
@@ -352,7 +387,27 @@ fn record_one(
     // The comparison programs measure for minutes at full size: they are recorded at the small
     // sizes of COURSE_FAST=1 (the Measuring chapter shows a full release run).
     let fast = e.chapter == "comparison";
-    let mut cmd = Command::new(built_path(e)?);
+    let (exe, profile) = if fast {
+        (root.join("target").join("release").join(e.name), "release")
+    } else {
+        let exe = built_path(e)?;
+        (
+            exe,
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
+        )
+    };
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&exe) < modified(&root.join(e.source_path())) {
+        return Err(UsageError(format!(
+            "not built from the current {} (does it compile?)",
+            e.source_path()
+        )));
+    }
+    let mut cmd = Command::new(exe);
     cmd.current_dir(root)
         .stdin(Stdio::null())
         .stdout(log)
@@ -405,12 +460,7 @@ fn record_one(
         status,
         seconds,
         timelines,
-        profile: if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        }
-        .to_owned(),
+        profile: profile.to_owned(),
     };
     write(&recorded.join(format!("{}.meta", e.name)), &meta.to_text())?;
     Ok(meta)
