@@ -138,6 +138,16 @@ impl Timeline {
         spans
     }
 
+    /// The first recorded span with exactly this label.
+    pub fn find(&self, label: &str) -> Option<Span> {
+        self.spans().into_iter().find(|s| s.label == label)
+    }
+
+    /// When the last span ended (zero when there is none).
+    pub fn end(&self) -> Duration {
+        self.spans().iter().map(|s| s.end).max().unwrap_or_default()
+    }
+
     /// The largest number of spans that were running at the same moment.
     pub fn max_overlap(&self) -> usize {
         max_overlap(&self.spans())
@@ -207,13 +217,18 @@ pub fn svg_file_name(binary: &str, n: usize) -> String {
     }
 }
 
-/// The running program's name: the file stem of its executable (or of `argv[0]`).
+/// The running program's name: the file stem of `argv[0]` (or of its executable).
 fn binary_name() -> String {
-    let from = |p: PathBuf| p.file_stem().map(|s| s.to_string_lossy().into_owned());
-    std::env::current_exe()
-        .ok()
-        .and_then(from)
-        .or_else(|| std::env::args_os().next().map(PathBuf::from).and_then(from))
+    let stem = |p: PathBuf| {
+        let stem = p.file_stem()?.to_string_lossy().into_owned();
+        // Linux names a running executable that was rebuilt meanwhile "x (deleted)".
+        Some(stem.trim_end_matches(" (deleted)").to_owned()).filter(|s| !s.is_empty())
+    };
+    std::env::args_os()
+        .next()
+        .map(PathBuf::from)
+        .and_then(stem)
+        .or_else(|| std::env::current_exe().ok().and_then(stem))
         .unwrap_or_else(|| "timeline".to_owned())
 }
 
@@ -467,6 +482,10 @@ both b |          ██████████| 2.000 → 4.000 s
         tl2.push(span("x", 0, 10));
         tl2.push(span("y", 10, 20));
         assert_eq!(tl2.max_overlap(), 1, "touching spans do not overlap");
+        assert_eq!(tl2.end(), ms(20));
+        assert_eq!(tl2.find("y").map(|s| s.start), Some(ms(10)));
+        assert_eq!(tl2.find("z"), None);
+        assert_eq!(Timeline::new().end(), Duration::ZERO);
     }
 
     #[test]
