@@ -80,3 +80,34 @@ fn an_unwritable_timeline_dir_is_reported_but_does_not_stop_the_lesson() {
     );
     std::fs::remove_file(&dir).expect("cleanup");
 }
+
+#[test]
+fn a_second_timeline_of_the_same_run_gets_numbered() {
+    let dir = fresh_dir("t23-timeline-svg");
+    let exe = env!("CARGO_BIN_EXE_t23_critical_section_scope");
+    let out = run_with_env(
+        exe,
+        &[],
+        &[
+            ("COURSE_TIME_SCALE", "0.05"),
+            (TIMELINE_DIR_VAR, &dir.to_string_lossy()),
+        ],
+    );
+    out.assert_success();
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    // Printed first: the lock held over the work; second: only over the update.
+    assert!(
+        read("t23_critical_section_scope.svg").contains(">worker 1: slow work, lock held</text>")
+    );
+    assert!(
+        read("t23_critical_section_scope-2.svg").contains(">worker 1: slow work, no lock</text>")
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        2,
+        "two timelines, two files"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

@@ -5,7 +5,8 @@
 //! a `Condvar` (see `threading_examples::Event`): `set` stores `true` and wakes every waiter,
 //! `wait` sleeps until the flag is `true`. It re-checks the flag after every wake-up, because a
 //! `Condvar` may wake a thread spuriously, without a `notify`. An event is for *signalling*, not
-//! for protecting data.
+//! for protecting data. The timeline at the end shows each waiting bar ending at the moment the
+//! other thread calls `set`.
 //!
 //! Run: `cargo run --bin t09_event_signal`
 //!
@@ -21,22 +22,25 @@
 
 use std::thread;
 use threading_examples::{Event, spawn_scoped_named};
-use utilities::{Stopwatch, print_time_taken, say, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, sleep_secs};
 
 fn main() {
     utilities::output::start_clock();
+    let tl = Timeline::new();
 
     // 4A "9) Event": main is the signaller.
     let ready = Event::new();
     thread::scope(|s| {
         spawn_scoped_named(s, "worker", || {
             say!("Worker: waiting for signal");
-            ready.wait(); // blocks until the event is set
+            tl.record("worker: ready.wait()", || ready.wait()); // blocks until the event is set
             say!("Worker: got signal, starting work");
         });
-        sleep_secs(1.0);
-        say!("Main: sending signal");
-        ready.set();
+        tl.record("main: sleep 1 s, then ready.set()", || {
+            sleep_secs(1.0);
+            say!("Main: sending signal");
+            ready.set();
+        });
     });
 
     // Sync "Using an Event": two threads, the trigger sets it after 2 s.
@@ -45,16 +49,19 @@ fn main() {
         let waiter = spawn_scoped_named(s, "waiter", || {
             say!("Waiting for event");
             let sw = Stopwatch::start();
-            event.wait();
+            tl.record("waiter: event.wait()", || event.wait());
             say!("Event received");
             sw.elapsed()
         });
         spawn_scoped_named(s, "trigger", || {
-            sleep_secs(2.0);
-            event.set();
+            tl.record("trigger: sleep 2 s, then event.set()", || {
+                sleep_secs(2.0);
+                event.set();
+            });
         });
         waiter.join().expect("waiter panicked")
     });
     print_time_taken("Event wait", waited);
+    tl.print("Event: each wait ends when the other thread calls set()");
     assert!(event.is_set());
 }

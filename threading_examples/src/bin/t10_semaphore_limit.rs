@@ -24,10 +24,10 @@
 //! Semaphore(2), 4 threads x 1 s: Time taken: 2.002 s
 //! High-water mark: 2 threads inside at once (limit 2)
 //! Timeline: 0 → 2.002 s, one column = 0.050 s
-//! Thread-0 |████████████████████                    | 0.000 → 1.000 s
-//! Thread-1 |████████████████████                    | 0.000 → 1.001 s
-//! Thread-2 |                    ████████████████████| 1.000 → 2.001 s
-//! Thread-3 |                    ████████████████████| 1.001 → 2.002 s
+//! Thread-0: holds a permit (1 s) |████████████████████                    | 0.000 → 1.000 s
+//! Thread-1: holds a permit (1 s) |████████████████████                    | 0.000 → 1.001 s
+//! Thread-2: holds a permit (1 s) |                    ████████████████████| 1.000 → 2.001 s
+//! Thread-3: holds a permit (1 s) |                    ████████████████████| 1.001 → 2.002 s
 //! ```
 
 use std::thread;
@@ -50,7 +50,7 @@ fn main() {
             let (semaphore, inside, timeline) = (&semaphore, &inside, &timeline);
             spawn_scoped_named(s, &name.clone(), move || {
                 let _permit = semaphore.acquire(); // waits while 2 others are inside
-                let _span = timeline.span(&name);
+                let _span = timeline.span(format!("{name}: holds a permit (1 s)"));
                 let here = inside.enter();
                 say!("{name} accessing resource (inside now: {})", here.count());
                 sleep_secs(1.0);
@@ -61,8 +61,12 @@ fn main() {
     });
     print_time_taken("Semaphore(2), 4 threads x 1 s", sw.elapsed());
     say_high_water(inside.max());
-    print!("{}", timeline.render(40));
+    timeline.print("Semaphore(2): four 1 s threads, never more than two inside");
     assert!(inside.max() <= LIMIT);
+    assert!(
+        timeline.max_overlap() <= LIMIT,
+        "the picture shows more than {LIMIT} inside"
+    );
 }
 
 fn say_high_water(max: usize) {

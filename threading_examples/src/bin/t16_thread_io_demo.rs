@@ -12,11 +12,11 @@
 //! 5 threads x one wait: Time taken: 2.002 s
 //! Most waits at the same moment: 5
 //! Timeline: 0 → 2.002 s, one column = 0.050 s
-//! io_task 0 |████████████████████████████████████████| 0.000 → 2.001 s
-//! io_task 1 |████████████████████████████████████████| 0.000 → 2.001 s
-//! io_task 2 |████████████████████████████████████████| 0.000 → 2.001 s
-//! io_task 3 |████████████████████████████████████████| 0.000 → 2.002 s
-//! io_task 4 |████████████████████████████████████████| 0.000 → 2.002 s
+//! io_task 0 (wait 2 s) |████████████████████████████████████████| 0.000 → 2.001 s
+//! io_task 1 (wait 2 s) |████████████████████████████████████████| 0.000 → 2.001 s
+//! io_task 2 (wait 2 s) |████████████████████████████████████████| 0.000 → 2.001 s
+//! io_task 3 (wait 2 s) |████████████████████████████████████████| 0.000 → 2.002 s
+//! io_task 4 (wait 2 s) |████████████████████████████████████████| 0.000 → 2.002 s
 //! ```
 
 use std::thread;
@@ -37,7 +37,7 @@ fn main() {
         let threads: Vec<_> = (0..5)
             .map(|i| {
                 let timeline = &timeline;
-                s.spawn(move || timeline.record(format!("io_task {i}"), io_task))
+                s.spawn(move || timeline.record(format!("io_task {i} (wait 2 s)"), io_task))
             })
             .collect();
         for t in threads {
@@ -51,5 +51,5 @@ fn main() {
         "the waits overlapped, so less than five waits in a row"
     );
     println!("Most waits at the same moment: {}", timeline.max_overlap());
-    print!("{}", timeline.render(40));
+    timeline.print("Five threads each wait 2 s: the waits overlap");
 }

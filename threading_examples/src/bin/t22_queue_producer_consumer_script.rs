@@ -6,6 +6,9 @@
 //! sentinel too.) `sync_channel(1)` is a bounded queue: the producer could run at most one item
 //! ahead.
 //!
+//! The timeline at the end shows the producer's three sends one second apart and the
+//! consumer's loop, which ends right after the producer drops its sender.
+//!
 //! Run: `cargo run --bin t22_queue_producer_consumer_script`
 //!
 //! Expected output:
@@ -22,17 +25,20 @@
 
 use std::sync::mpsc;
 use std::thread;
-use utilities::{Stopwatch, print_time_taken, say, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, sleep_secs};
 
 fn main() {
     utilities::output::start_clock();
     let sw = Stopwatch::start();
     let (tx, rx) = mpsc::sync_channel::<u32>(1);
+    let tl = std::sync::Arc::new(Timeline::new());
+    let (tl_p, tl_c) = (tl.clone(), tl.clone());
 
     let producer = thread::Builder::new()
         .name("producer".into())
         .spawn(move || {
             for i in 0..3 {
+                let _span = tl_p.span(format!("producer: send {i}, sleep 1 s"));
                 say!("Producing {i}");
                 tx.send(i).expect("the consumer is still receiving");
                 sleep_secs(1.0);
@@ -44,6 +50,7 @@ fn main() {
     let consumer = thread::Builder::new()
         .name("consumer".into())
         .spawn(move || {
+            let _span = tl_c.span("consumer: for item in rx (ends when tx is dropped)");
             let mut got = Vec::new();
             for item in rx {
                 say!("Consuming {item}");
@@ -57,5 +64,6 @@ fn main() {
     producer.join().expect("producer panicked");
     let got = consumer.join().expect("consumer panicked");
     print_time_taken("Producer-consumer", sw.elapsed());
+    tl.print("Producer-consumer: the consumer's loop ends when the producer is done");
     assert_eq!(got, [0, 1, 2], "FIFO, every item once");
 }

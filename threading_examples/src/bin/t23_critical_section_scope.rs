@@ -13,9 +13,9 @@
 //! ```text
 //! lock held over the work: Time taken: 3.004 s (total 6)
 //! Timeline: 0 → 3.004 s, one column = 0.075 s
-//! worker 1 |█████████████                           | ...
-//! worker 2 |             █████████████              | ...
-//! worker 3 |                          ██████████████| ...
+//! worker 1: slow work, lock held |█████████████                           | ...
+//! worker 2: slow work, lock held |             █████████████              | ...
+//! worker 3: slow work, lock held |                          ██████████████| ...
 //! lock held only for the update: Time taken: 1.002 s (total 6)
 //! (three bars side by side)
 //! auditor saw a wrong sum 0 times
@@ -46,11 +46,11 @@ fn run(wide: bool, label: &str) -> u64 {
                 if wide {
                     // Too wide: the guard lives to the end of this block, over the slow work.
                     let mut guard = total.lock().expect("lock");
-                    let _span = timeline.span(format!("worker {id}"));
+                    let _span = timeline.span(format!("worker {id}: slow work, lock held"));
                     let result = slow_work(id);
                     *guard += result;
                 } else {
-                    let _span = timeline.span(format!("worker {id}"));
+                    let _span = timeline.span(format!("worker {id}: slow work, no lock"));
                     let result = slow_work(id); // no lock held here
                     *total.lock().expect("lock") += result; // the whole critical section
                 }
@@ -59,7 +59,15 @@ fn run(wide: bool, label: &str) -> u64 {
     });
     let total = total.into_inner().expect("no worker panicked");
     say!("{} (total {total})", time_taken_line(label, sw.elapsed()));
-    print!("{}", timeline.render(40));
+    timeline.print(label);
+    if wide {
+        // The lock is held over each bar: the bars cannot overlap.
+        assert_eq!(
+            timeline.max_overlap(),
+            1,
+            "two workers held the lock at once"
+        );
+    }
     total
 }
 

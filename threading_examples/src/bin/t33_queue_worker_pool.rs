@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo run --bin t33_queue_worker_pool`
 //!
+//! The timeline at the end shows ten items handled at once, then the other nine, and main's
+//! `wg.wait()` bar ending only after the last item.
+//!
 //! Expected output (abridged; which worker gets which item varies):
 //! ```text
 //! [   0.000s] Thread-1     | in Thread-1 got 1
@@ -24,25 +27,28 @@ use crossbeam::channel::unbounded;
 use crossbeam::sync::WaitGroup;
 use std::sync::Mutex;
 use std::thread;
-use utilities::{say, sleep_secs};
+use utilities::{Timeline, say, sleep_secs};
 
 fn main() {
     utilities::output::start_clock();
     let (q, rx) = unbounded::<(u32, WaitGroup)>();
     let handled = Mutex::new(Vec::new());
     let num_threads = 10;
+    let tl = Timeline::new();
 
     thread::scope(|s| {
         let workers: Vec<_> = (1..=num_threads)
             .map(|i| {
-                let (rx, handled) = (rx.clone(), &handled);
+                let (rx, handled, tl) = (rx.clone(), &handled, &tl);
                 thread::Builder::new()
                     .name(format!("Thread-{i}"))
                     .spawn_scoped(s, move || {
                         for (value, done) in rx {
                             let name = utilities::thread_label();
                             say!("in {name} got {value}");
-                            sleep_secs(0.2); // processing
+                            tl.record(format!("{name}: item {value} (0.2 s)"), || {
+                                sleep_secs(0.2); // processing
+                            });
                             handled.lock().expect("lock").push(value);
                             drop(done); // task_done()
                         }
@@ -55,7 +61,7 @@ fn main() {
         for i in 1..20 {
             q.send((i, wg.clone())).expect("workers alive");
         }
-        wg.wait(); // q.join(): every clone was dropped, so every item was handled
+        tl.record("main: wg.wait()", || wg.wait()); // q.join(): every item was handled
         let n = handled.lock().expect("lock").len();
         say!("all {n} items handled");
         println!("endmain");
@@ -68,6 +74,16 @@ fn main() {
         say!("workers joined: {joined} (channel closed, no daemon threads needed)");
     });
 
+    tl.print("Ten workers drain 19 items; main waits for the last one");
+    // q.join() returned only after the last item was done: main's wait is the last bar to end.
+    let wait = tl
+        .find("main: wg.wait()")
+        .expect("main's wait was recorded");
+    assert_eq!(
+        wait.end,
+        tl.end(),
+        "main stopped waiting before every item was handled"
+    );
     let mut handled = handled.into_inner().expect("no panics");
     handled.sort_unstable();
     assert_eq!(

@@ -89,7 +89,8 @@ fn main() {
                     .spawn_scoped(s, move || {
                         let me = format!("client-{i}");
                         let call_sw = Stopwatch::start();
-                        let answer = timeline.record(me.clone(), || call(addr, &me));
+                        let answer = timeline
+                            .record(format!("{me}: blocking call (1 s)"), || call(addr, &me));
                         let answer = answer.expect("the local server answers");
                         say!(
                             "got {answer:?} after {:.3} s",
@@ -102,7 +103,7 @@ fn main() {
             .collect();
 
         // Main is free: compute until every call has come back.
-        let compute = timeline.span("main computing");
+        let compute = timeline.span("main: computes primes meanwhile");
         let (mut chunks, mut primes) = (0_u64, 0_u64);
         while !clients.iter().all(thread::ScopedJoinHandle::is_finished) {
             primes += count_primes(chunks * 2000);
@@ -117,7 +118,7 @@ fn main() {
             c.join().expect("client panicked");
         }
         server.join().expect("server panicked");
-        print!("{}", timeline.render(40));
+        timeline.print("Four blocking calls in threads while main computes");
         println!("each call takes 1 s; one after another the {CALLS} calls would take {CALLS} s");
         println!(
             "{}",

@@ -120,7 +120,7 @@ fn main() {
         mpsc::sync_channel(1),
         &timeline,
     );
-    print!("{}", timeline.render(40));
+    timeline.print("Three-stage pipeline: each stage works on the next item at once");
     print_time_taken("bounded", sw.elapsed());
     assert_eq!(order, (0..ITEMS).collect::<Vec<_>>());
     // One item in the queue + one in stage 2's hands (+ one counted a moment early).
