@@ -15,6 +15,9 @@
 //!
 //! Size: `P02_N` (default 50 000 000; 5 000 000 under `COURSE_FAST=1`).
 //!
+//! The timeline at the end shows the parent's two sums back to back, then the two child
+//! processes side by side (each bar: from its start until the parent reaped it).
+//!
 //! Run: `cargo run --bin p02_cpu_sums_via_queue` (add `--release` for realistic speed)
 //!
 //! Expected output (2 cores; times vary):
@@ -32,7 +35,7 @@
 use multiprocessing_examples::frame::{ProcessQueue, QueueSender};
 use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
 use multiprocessing_examples::work::{cpu_count, size_from_env, sum_below, sum_below_formula};
-use utilities::{Stopwatch, print_time_taken, say_pid};
+use utilities::{Stopwatch, Timeline, print_time_taken, say_pid};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
@@ -48,8 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     say_pid!("Summing 0..{n} twice");
 
     // Both sums, one after the other, in this process.
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
-    let (s1, s2) = (sum_below(n), sum_below(n));
+    let s1 = tl.record(format!("parent: sum 0..{n} (1st)"), || sum_below(n));
+    let s2 = tl.record(format!("parent: sum 0..{n} (2nd)"), || sum_below(n));
     let sequential = sw.elapsed();
     say_pid!("Sequential results: {s1} {s2}");
     print_time_taken("Sequential", sequential);
@@ -58,20 +63,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sw = Stopwatch::start();
     let (tx, mut rx) = ProcessQueue::<u64>::new()?.split();
     let mut children = Vec::new();
-    for _ in 0..2 {
+    for i in 1..=2 {
+        // The parent times each child from its start until it is reaped.
+        let span = tl.span(format!("child process {i}: sum 0..{n}"));
         let child = SelfCommand::new("sum")
             .arg(n.to_string())
             .pass_fd(&tx)?
             .spawn()?;
-        children.push(Reaped::new(child)); // killed + reaped even if we return early
+        children.push((span, Reaped::new(child))); // killed + reaped even if we return early
     }
     drop(tx); // only the children write now
     // Read first…
     let r1 = rx.get()?;
     let r2 = rx.get()?;
     // …then wait (join) for both children.
-    for child in children {
+    for (span, child) in children {
         let status = child.wait()?;
+        drop(span);
         assert!(status.success(), "a child failed: {status}");
     }
     let parallel = sw.elapsed();
@@ -83,6 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cpu_count()
     );
 
+    tl.print("Two sums: one after the other in the parent, then in two child processes");
     let expected = sum_below_formula(n);
     assert_eq!((s1, s2), (expected, expected));
     assert_eq!((r1, r2), (expected, expected));

@@ -6,6 +6,9 @@
 //! the process table as a *zombie* (state `Z`) until its parent waits or exits; we list our
 //! children from `/proc` at the end to show there is none.
 //!
+//! The timeline at the end draws each child from its start until the parent reaped it: three
+//! bars that overlap, because all three are started before the first `wait`.
+//!
 //! Run: `cargo run --bin p08_multiple_processes`
 //!
 //! Expected output (pids and the order of the worker lines vary):
@@ -21,7 +24,7 @@
 //! ```
 
 use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of};
-use utilities::say_pid;
+use utilities::{Timeline, say_pid};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
@@ -31,17 +34,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     utilities::output::start_clock();
 
+    let tl = Timeline::new();
     let mut processes = Vec::new();
     for i in 0..3 {
-        processes.push(SelfCommand::new("worker").arg(i.to_string()).spawn()?); // p.start()
+        let span = tl.span(format!("worker process {i}: start → reaped"));
+        processes.push((span, SelfCommand::new("worker").arg(i.to_string()).spawn()?)); // p.start()
     }
-    let pids: Vec<u32> = processes.iter().map(std::process::Child::id).collect();
+    let pids: Vec<u32> = processes.iter().map(|(_, p)| p.id()).collect();
     say_pid!("Started 3 workers: {pids:?}");
-    for p in &mut processes {
+    for (span, mut p) in processes {
         let status = p.wait()?; // p.join(): wait and reap
+        drop(span);
         say_pid!("Reaped worker pid {}: {status}", p.id());
         assert!(status.success());
     }
+    tl.print("Three child processes: all started, then each one reaped");
+    // All three were started before the first was waited for: three alive at once.
+    assert_eq!(
+        tl.max_overlap(),
+        3,
+        "a worker was reaped before the next one started"
+    );
     let left = children_of(std::process::id());
     say_pid!("Children left (zombies or running): {}", left.len());
     assert!(left.is_empty(), "{left:?}");

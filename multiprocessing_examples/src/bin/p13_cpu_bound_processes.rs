@@ -8,6 +8,9 @@
 //!
 //! Size: `P13_N` (default 10 000 000 per process; 2 000 000 under `COURSE_FAST=1`).
 //!
+//! The timeline at the end shows the parent's two counts back to back, then two processes
+//! side by side, then two threads side by side (on 2 free cores each pair takes about one count).
+//!
 //! Run: `cargo run --bin p13_cpu_bound_processes` (add `--release` for realistic speed)
 //!
 //! Expected output (2 free cores; times vary):
@@ -23,7 +26,7 @@
 
 use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
 use multiprocessing_examples::work::{count_to, cpu_count, size_from_env};
-use utilities::{Stopwatch, print_time_taken, say_pid};
+use utilities::{Stopwatch, Timeline, print_time_taken, say_pid};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
@@ -37,20 +40,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n = size_from_env("P13_N", 10_000_000, 2_000_000);
     say_pid!("Counting to {n} twice");
 
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
-    assert_eq!((count_to(n), count_to(n)), (n, n));
+    let counts = [1, 2].map(|i| tl.record(format!("parent: count to {n} ({i})"), || count_to(n)));
+    assert_eq!(counts, [n, n]);
     let sequential = sw.elapsed();
     print_time_taken("Sequential", sequential);
 
     let sw = Stopwatch::start();
-    let processes = [0, 1].map(|_| {
-        SelfCommand::new("count")
-            .arg(n.to_string())
-            .spawn()
-            .map(Reaped::new)
+    let processes = [1, 2].map(|i| {
+        let span = tl.span(format!("child process {i}: count to {n}"));
+        let child = SelfCommand::new("count").arg(n.to_string()).spawn();
+        child.map(|c| (span, Reaped::new(c)))
     });
     for p in processes {
-        let status = p?.wait()?; // start both first, then join both
+        let (span, child) = p?;
+        let status = child.wait()?; // start both first, then join both
+        drop(span);
         assert!(status.success(), "a child miscounted or failed: {status}");
     }
     let parallel = sw.elapsed();
@@ -59,13 +65,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The same in two threads: no GIL, so they are just as parallel (and start faster).
     let sw = Stopwatch::start();
     std::thread::scope(|s| {
-        let threads = [0, 1].map(|_| s.spawn(|| count_to(n)));
+        let tl = &tl;
+        let threads = [1, 2].map(|i| {
+            s.spawn(move || tl.record(format!("thread {i}: count to {n}"), || count_to(n)))
+        });
         for t in threads {
             assert_eq!(t.join().expect("a counting thread panicked"), n);
         }
     });
     let threaded = sw.elapsed();
     print_time_taken("Two threads", threaded);
+    tl.print("Counting twice: in the parent, in two processes, in two threads");
     println!(
         "Processes / sequential = {:.2}, threads / sequential = {:.2} ({} cores)",
         parallel.as_secs_f64() / sequential.as_secs_f64(),

@@ -6,6 +6,9 @@
 //! overlap the computing, a child needs about 1 s, not 2 s; and the two children run side by
 //! side on two cores. Every line shows the pid and the thread name.
 //!
+//! The timeline at the end, recorded by each child and sent back with its report, shows in each
+//! child the CPU slice and the three I/O waits side by side.
+//!
 //! Run: `cargo run --bin p23_hybrid_processes_threads`
 //!
 //! Expected output (scale 1.0; pids vary, lines interleave):
@@ -26,7 +29,8 @@ use multiprocessing_examples::frame::{ProcessQueue, QueueSender};
 use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
 use multiprocessing_examples::work::spin_for;
 use serde::{Deserialize, Serialize};
-use utilities::{Stopwatch, print_time_taken, say_pid, sleep_secs};
+use std::time::{Duration, Instant};
+use utilities::{Stopwatch, Timeline, print_time_taken, say_pid, sleep_secs};
 
 /// What each child reports back.
 #[derive(Debug, Serialize, Deserialize)]
@@ -37,20 +41,24 @@ struct Report {
     io_secs: f64,
     total_secs: f64,
     io_threads: Vec<String>,
+    /// What ran in the child, for the parent's timeline: (label, start s, end s) since its start.
+    spans: Vec<(String, f64, f64)>,
 }
 
 fn hybrid_child(i: u32) -> std::io::Result<Report> {
     let total = Stopwatch::start();
+    let since = |t: Instant| t.duration_since(total.started_at()).as_secs_f64();
     let io_sw = Stopwatch::start();
     let io_threads = (0..3)
         .map(|j| {
             thread::Builder::new()
                 .name(format!("io-{i}-{j}"))
                 .spawn(|| {
+                    let start = Instant::now();
                     say_pid!("I/O wait started");
                     sleep_secs(1.0); // pretend network call
                     say_pid!("I/O wait done");
-                    utilities::thread_label()
+                    (utilities::thread_label(), start, Instant::now())
                 })
         })
         .collect::<std::io::Result<Vec<_>>>()?;
@@ -58,13 +66,28 @@ fn hybrid_child(i: u32) -> std::io::Result<Report> {
     let cpu_sw = Stopwatch::start();
     spin_for(1.0); // a CPU-bound slice
     let cpu_secs = cpu_sw.elapsed().as_secs_f64();
+    let mut spans = vec![(
+        format!("child {i}: CPU slice on its main thread (1 s)"),
+        since(cpu_sw.started_at()),
+        since(cpu_sw.started_at()) + cpu_secs,
+    )];
     let names = io_threads
         .into_iter()
         .map(|t| {
             t.join()
                 .map_err(|_| std::io::Error::other("an I/O thread panicked"))
         })
-        .collect::<std::io::Result<Vec<_>>>()?;
+        .collect::<std::io::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(name, start, end)| {
+            spans.push((
+                format!("child {i}: {name} waits (1 s)"),
+                since(start),
+                since(end),
+            ));
+            name
+        })
+        .collect();
     Ok(Report {
         child: i,
         pid: std::process::id(),
@@ -72,6 +95,7 @@ fn hybrid_child(i: u32) -> std::io::Result<Report> {
         io_secs: io_sw.elapsed().as_secs_f64(),
         total_secs: total.elapsed().as_secs_f64(),
         io_threads: names,
+        spans,
     })
 }
 
@@ -84,8 +108,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     utilities::output::start_clock();
     let sw = Stopwatch::start();
     let (tx, mut rx) = ProcessQueue::<Report>::new()?.split();
+    let tl = Timeline::new();
+    let mut started = Vec::new(); // when each child was started, by index
     let children = (0..2u32)
         .map(|i| {
+            started.push(Instant::now());
             SelfCommand::new("hybrid")
                 .arg(i.to_string())
                 .pass_fd(&tx)
@@ -101,6 +128,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print_time_taken("Two hybrid children", sw.elapsed());
     reports.sort_by_key(|r| r.child);
     assert_eq!(reports.len(), 2);
+    // Each child timed its own work from its start; the parent places it at that child's start.
+    for r in &reports {
+        let Some(&t0) = usize::try_from(r.child).ok().and_then(|c| started.get(c)) else {
+            continue; // a report from a child we did not start: nothing to place
+        };
+        // Seconds from a peer: a negative or non-finite value is placed at the child's start.
+        let at = |s: f64| t0 + Duration::try_from_secs_f64(s).unwrap_or_default();
+        for (label, a, b) in &r.spans {
+            tl.add(label.as_str(), at(*a), at(*b));
+        }
+    }
+    tl.print("Two children, each computing while three of its threads wait on I/O");
     for r in &reports {
         say_pid!(
             "Child {} (pid {}): cpu slice {:.3} s, io wait {:.3} s, child total {:.3} s, I/O threads {:?}",

@@ -10,6 +10,9 @@
 //! (`number.fetch_add(1)` alone would also be exact; the lock is here because the Python has
 //! one, and because a lock can guard several values at once.)
 //!
+//! The timeline at the end draws both children (from fork until reaped) side by side: the lock
+//! is held only for each `+1`, so the sleeps overlap.
+//!
 //! Run: `cargo run --bin p32_shared_value_add100`
 //!
 //! Expected output (scale 1.0):
@@ -25,7 +28,7 @@ use std::sync::atomic::Ordering::SeqCst;
 
 use multiprocessing_examples::shared::{ProcessLock, SharedValue, wait_child};
 use multiprocessing_examples::spawn::fork_child;
-use utilities::{Stopwatch, print_time_taken, say_pid, secs, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say_pid, secs, sleep_secs};
 
 const STEPS: u32 = 100;
 const PAUSE: f64 = 0.01;
@@ -47,15 +50,18 @@ fn main() -> std::io::Result<()> {
     let lock = SharedValue::new(ProcessLock::new())?; // Lock(), in shared memory too
     say_pid!("Number at the beginning is {}", number.get());
 
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
     let mut children = Vec::new();
-    for _ in 0..2 {
+    for i in 1..=2 {
+        let span = tl.span(format!("child process {i}: 100 × (sleep 10 ms, lock, +1)"));
         // SAFETY: this program is single-threaded, so the forked child may run any code (in a
         // multi-threaded program it could only exec or call async-signal-safe functions).
-        children.push(unsafe { fork_child(|| add100(&number, &lock)) }?); // p.start()
+        children.push((span, unsafe { fork_child(|| add100(&number, &lock)) }?)); // p.start()
     }
-    for child in children {
+    for (span, child) in children {
         wait_child(child)?; // p.join()
+        drop(span);
     }
     let took = sw.elapsed();
 
@@ -66,6 +72,12 @@ fn main() -> std::io::Result<()> {
         "One process alone sleeps {:.3} s; both in a row would take {:.3} s",
         one.as_secs_f64(),
         (one * 2).as_secs_f64()
+    );
+    tl.print("Two processes add 100 each under one shared lock, at the same time");
+    assert_eq!(
+        tl.max_overlap(),
+        2,
+        "the two children did not run at the same time"
     );
     assert_eq!(number.get(), 200);
     Ok(())
