@@ -5,8 +5,10 @@
 //! `small.author`, `a.tag`, pagination `li.next > a`, a `robots.txt`) from the public-domain
 //! quotes in `data/quotes.json` (100 quotes = 10 pages of 10; with more pages the list cycles and
 //! the page number keeps every quote distinct). It can misbehave on purpose — latency, 500s, a
-//! page that never answers, a page with broken HTML, `Disallow` lines — and it counts what it
-//! sees: requests per path, the most requests it ever had in flight, connections, User-Agents.
+//! page that never answers, a page with broken HTML, `Disallow` lines, redirects (same host,
+//! another host, loops), 429 with `Retry-After`, Latin-1 pages, a short last page, a server that
+//! finishes requests its client gave up on — and it counts what it sees: requests per path, the
+//! most requests it ever had in flight (a [`utilities::gauge::Gauge`]), connections, User-Agents.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -27,7 +29,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -39,12 +40,45 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use tokio::sync::watch;
+use utilities::gauge::Gauge;
 
 use crate::scrape::Quote;
 
 /// Quotes per page, as on the real site.
 pub const QUOTES_PER_PAGE: usize = 10;
 
+/// Complete quotes on a malformed page before the one that is cut off.
+pub const MALFORMED_COMPLETE_QUOTES: usize = 4;
+
+/// The text that replaces the first quote of a page served in Latin-1 (it has accents, so a
+/// wrong decoding shows).
+pub const LATIN1_TEXT: &str = "Un café naïve à Noël, déjà vu";
+
+/// How a redirecting page redirects (`302 Found`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// To `/moved/N/` on the same server, which serves page N.
+    Moved,
+    /// To `{base}/page/N/` on another server (e.g. a second fixture: another port stands in for
+    /// another host).
+    Elsewhere(String),
+    /// To itself.
+    SelfLoop,
+    /// To `/loop/1/`, which redirects to `/loop/2/`, and so on forever.
+    Endless,
+}
+
+/// How a page's bytes are encoded and labelled (its first quote's text is [`LATIN1_TEXT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageCharset {
+    /// ISO-8859-1 (windows-1252) bytes, `Content-Type: text/html; charset=ISO-8859-1`, while the
+    /// page's `<meta>` still says UTF-8 (the header wins).
+    Latin1Header,
+    /// ISO-8859-1 bytes, a bare `Content-Type: text/html`, and `<meta charset="ISO-8859-1">`.
+    Latin1Meta,
+    /// ISO-8859-1 bytes labelled `charset=utf-8`: undecodable, so characters are lost.
+    Mislabelled,
+}
 /// How the fixture behaves. Every field has a harmless default (`FixtureConfig::default()`):
 /// 10 pages, no latency, no failures.
 #[derive(Debug, Clone)]
@@ -67,6 +101,19 @@ pub struct FixtureConfig {
     /// When set, `/robots.txt` answers this status with no rules instead (404: the site has
     /// none, so everything is allowed; 500: it is broken, so a polite client fetches nothing).
     pub robots_status: Option<u16>,
+    /// page → extra time that page takes (on top of `latency`).
+    pub slow_pages: BTreeMap<u32, Duration>,
+    /// Finish every request even when its client has gone (a thread-per-request server):
+    /// a request the client timed out on stays in flight until it is done.
+    pub finish_abandoned: bool,
+    /// page → how it redirects.
+    pub redirects: BTreeMap<u32, Redirect>,
+    /// page → (how many times it answers `429 Too Many Requests`, its `Retry-After` value).
+    pub throttle_pages: BTreeMap<u32, (u32, String)>,
+    /// page → how its bytes are encoded and labelled.
+    pub charsets: BTreeMap<u32, PageCharset>,
+    /// When set, the last page (`pages`) has only this many quotes.
+    pub last_page_quotes: Option<usize>,
 }
 
 impl Default for FixtureConfig {
@@ -79,14 +126,21 @@ impl Default for FixtureConfig {
             malformed_pages: BTreeSet::new(),
             disallow: Vec::new(),
             robots_status: None,
+            slow_pages: BTreeMap::new(),
+            finish_abandoned: false,
+            redirects: BTreeMap::new(),
+            throttle_pages: BTreeMap::new(),
+            charsets: BTreeMap::new(),
+            last_page_quotes: None,
         }
     }
 }
 
 impl FixtureConfig {
-    /// The `--chaos` demo: page 3 fails twice then recovers (retries fix it), page 5 hangs
-    /// (a timeout), page 6 is disallowed by robots.txt, page 7 has broken HTML, page 9 always
-    /// answers 500. Pages above `pages` are left alone.
+    /// The `--chaos` demo: page 2 has moved (a same-host redirect, followed), page 3 fails
+    /// twice then recovers (retries fix it), page 5 hangs (a timeout), page 6 is disallowed by
+    /// robots.txt, page 7 has broken HTML (its first quotes are kept, marked partial), page 8
+    /// is Latin-1, page 9 always answers 500. Pages above `pages` are left alone.
     pub fn chaos(pages: u32, latency: Duration) -> Self {
         Self {
             pages: pages.max(10),
@@ -95,9 +149,57 @@ impl FixtureConfig {
             hang_pages: [5].into(),
             malformed_pages: [7].into(),
             disallow: vec!["/page/6/".to_owned()],
-            robots_status: None,
+            redirects: [(2, Redirect::Moved)].into(),
+            charsets: [(8, PageCharset::Latin1Header)].into(),
+            ..Self::default()
         }
     }
+
+    /// The quotes page `page` shows under this configuration (short last page, Latin-1 text).
+    pub fn quotes_on(&self, page: u32) -> Vec<Quote> {
+        let mut quotes = quotes_on_page(self.pages, page);
+        if page == self.pages
+            && let Some(n) = self.last_page_quotes
+        {
+            quotes.truncate(n);
+        }
+        if self.charsets.contains_key(&page)
+            && let Some(first) = quotes.first_mut()
+        {
+            LATIN1_TEXT.clone_into(&mut first.text);
+        }
+        quotes
+    }
+
+    /// What a correct scraper collects from pages `wanted`: every quote of the good pages, the
+    /// complete ones of a malformed page (marked partial).
+    pub fn expected(&self, wanted: &[u32]) -> Vec<Quote> {
+        wanted
+            .iter()
+            .flat_map(|&p| {
+                let mut quotes = self.quotes_on(p);
+                if self.malformed_pages.contains(&p) {
+                    quotes.truncate(MALFORMED_COMPLETE_QUOTES);
+                    for q in &mut quotes {
+                        q.partial = true;
+                    }
+                }
+                quotes
+            })
+            .collect()
+    }
+}
+
+/// `http://127.0.0.1:PORT` where nothing listens (a port the OS just handed out and took back):
+/// a site that is down.
+///
+/// # Errors
+/// When no port can be bound.
+pub fn unused_local_url() -> std::io::Result<String> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    let addr = listener.local_addr()?;
+    drop(listener);
+    Ok(format!("http://{addr}"))
 }
 
 /// One request as the server saw it.
@@ -117,8 +219,7 @@ pub struct RequestRecord {
 #[derive(Debug)]
 pub struct FixtureStats {
     started: Instant,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
+    in_flight: Arc<Gauge>,
     log: Mutex<Vec<RequestRecord>>,
 }
 
@@ -126,20 +227,19 @@ impl FixtureStats {
     fn new() -> Self {
         Self {
             started: Instant::now(),
-            in_flight: AtomicUsize::new(0),
-            max_in_flight: AtomicUsize::new(0),
+            in_flight: Arc::new(Gauge::new()),
             log: Mutex::new(Vec::new()),
         }
     }
 
     /// The most requests (any path) that were being handled at the same moment.
     pub fn max_in_flight(&self) -> usize {
-        self.max_in_flight.load(Ordering::SeqCst)
+        self.in_flight.max()
     }
 
     /// Requests being handled right now.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.load(Ordering::SeqCst)
+        self.in_flight.current()
     }
 
     /// Every request so far, in arrival order.
@@ -189,22 +289,26 @@ impl FixtureStats {
     }
 }
 
-/// Decrements the in-flight gauge when a request ends — also when the client gives up and the
-/// handler is dropped half-way.
-struct InFlightGuard(Arc<FixtureStats>);
-
-impl Drop for InFlightGuard {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 struct AppState {
     config: FixtureConfig,
     stats: Arc<FixtureStats>,
     /// Page → 500s already served (for `fail_pages`).
     failures_served: Mutex<HashMap<u32, u32>>,
+    /// Page → 429s already served (for `throttle_pages`).
+    throttles_served: Mutex<HashMap<u32, u32>>,
     shutdown: watch::Receiver<bool>,
+}
+
+/// Counts one more injected answer for `page`; true while fewer than `times` were served.
+fn inject(served: &Mutex<HashMap<u32, u32>>, page: u32, times: u32) -> bool {
+    let mut served = served.lock().unwrap_or_else(PoisonError::into_inner);
+    let count = served.entry(page).or_insert(0);
+    if *count < times {
+        *count += 1;
+        true
+    } else {
+        false
+    }
 }
 
 /// A running fixture server. Stop it with [`FixtureServer::shutdown`]; dropping it also tells it
@@ -231,11 +335,14 @@ impl FixtureServer {
             config,
             stats: Arc::clone(&stats),
             failures_served: Mutex::new(HashMap::new()),
+            throttles_served: Mutex::new(HashMap::new()),
             shutdown: rx.clone(),
         });
         let app = Router::new()
             .route("/", get(front_page))
             .route("/page/{n}/", get(page))
+            .route("/moved/{n}/", get(moved))
+            .route("/loop/{n}/", get(endless))
             .route("/robots.txt", get(robots))
             .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
             .with_state(state);
@@ -393,9 +500,9 @@ async fn track(
     next: Next,
 ) -> Response {
     let stats = &state.stats;
-    let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
-    let _guard = InFlightGuard(Arc::clone(stats));
+    // In flight until the guard drops: when the answer is sent, or when the client gives up and
+    // hyper drops the handler half-way — unless this server finishes abandoned requests.
+    let guard = stats.in_flight.enter_owned();
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -412,7 +519,20 @@ async fn track(
             peer,
             user_agent,
         });
-    next.run(req).await
+    if state.config.finish_abandoned {
+        // The work runs on its own task: dropping this handler does not stop it.
+        let work = tokio::spawn(async move {
+            let response = next.run(req).await;
+            drop(guard);
+            response
+        });
+        return work
+            .await
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
+    let response = next.run(req).await;
+    drop(guard);
+    response
 }
 
 async fn front_page(State(state): State<Arc<AppState>>) -> Response {
@@ -426,7 +546,32 @@ async fn page(State(state): State<Arc<AppState>>, Path(n): Path<u32>) -> Respons
     serve_page(&state, n).await
 }
 
+async fn moved(State(state): State<Arc<AppState>>, Path(n): Path<u32>) -> Response {
+    serve_content(&state, n).await
+}
+
+async fn endless(Path(n): Path<u32>) -> Response {
+    redirect(&format!("/loop/{}/", n.saturating_add(1)))
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, to.to_owned())], "").into_response()
+}
+
 async fn serve_page(state: &AppState, n: u32) -> Response {
+    match state.config.redirects.get(&n) {
+        Some(Redirect::Moved) => return redirect(&format!("/moved/{n}/")),
+        Some(Redirect::Elsewhere(base)) => {
+            return redirect(&format!("{}/page/{n}/", base.trim_end_matches('/')));
+        }
+        Some(Redirect::SelfLoop) => return redirect(&page_path(n)),
+        Some(Redirect::Endless) => return redirect("/loop/1/"),
+        None => {}
+    }
+    serve_content(state, n).await
+}
+
+async fn serve_content(state: &AppState, n: u32) -> Response {
     let config = &state.config;
     if config.hang_pages.contains(&n) {
         // Never answer: only the client's timeout (or our shutdown) ends this request.
@@ -434,22 +579,44 @@ async fn serve_page(state: &AppState, n: u32) -> Response {
         let _ = stop.wait_for(|&s| s).await;
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
-    tokio::time::sleep(config.latency).await;
-    if let Some(&times) = config.fail_pages.get(&n) {
-        let mut served = state
-            .failures_served
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let count = served.entry(n).or_insert(0);
-        if *count < times {
-            *count += 1;
-            return (StatusCode::INTERNAL_SERVER_ERROR, "injected failure").into_response();
-        }
+    tokio::time::sleep(config.latency + config.slow_pages.get(&n).copied().unwrap_or_default())
+        .await;
+    if let Some((times, retry_after)) = config.throttle_pages.get(&n)
+        && inject(&state.throttles_served, n, *times)
+    {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after.clone())],
+            "slow down",
+        )
+            .into_response();
+    }
+    if let Some(&times) = config.fail_pages.get(&n)
+        && inject(&state.failures_served, n, times)
+    {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "injected failure").into_response();
     }
     if config.malformed_pages.contains(&n) {
         return Html(render_malformed_page(config.pages, n)).into_response();
     }
-    Html(render_page(config.pages, n)).into_response()
+    let html = render_quotes(config.pages, n, &config.quotes_on(n));
+    let Some(charset) = config.charsets.get(&n) else {
+        return Html(html).into_response();
+    };
+    let (html, label) = match charset {
+        PageCharset::Latin1Header => (html, "text/html; charset=ISO-8859-1"),
+        PageCharset::Latin1Meta => (
+            html.replacen(
+                "<meta charset=\"UTF-8\">",
+                "<meta charset=\"ISO-8859-1\">",
+                1,
+            ),
+            "text/html",
+        ),
+        PageCharset::Mislabelled => (html, "text/html; charset=utf-8"),
+    };
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&html);
+    ([(header::CONTENT_TYPE, label)], bytes.into_owned()).into_response()
 }
 
 async fn robots(State(state): State<Arc<AppState>>) -> Response {
@@ -507,6 +674,7 @@ pub fn quotes_on_page(pages: u32, page: u32) -> Vec<Quote> {
                 text: q.text.clone(),
                 author: q.author.clone(),
                 tags: q.tags.clone(),
+                partial: false,
             }
         })
         .collect()
@@ -592,12 +760,16 @@ fn render_quote(html: &mut String, q: &Quote) {
 
 /// The HTML of page `page` on a site with `pages` pages (deterministic: relative links only).
 pub fn render_page(pages: u32, page: u32) -> String {
-    let quotes = quotes_on_page(pages, page);
+    render_quotes(pages, page, &quotes_on_page(pages, page))
+}
+
+/// The HTML of page `page` showing `quotes`.
+pub fn render_quotes(pages: u32, page: u32, quotes: &[Quote]) -> String {
     let mut html = String::from(HEAD);
     if quotes.is_empty() {
         html.push_str("No quotes found!\n");
     }
-    for q in &quotes {
+    for q in quotes {
         render_quote(&mut html, q);
     }
     html.push_str("    <nav>\n        <ul class=\"pager\">\n");
@@ -624,10 +796,15 @@ pub fn render_page(pages: u32, page: u32) -> String {
     html
 }
 
-/// A page cut off in the middle of its first quote: no author, no closing tags.
+/// A page cut off in the middle of a quote: [`MALFORMED_COMPLETE_QUOTES`] complete quotes, then
+/// one without its author, and no closing tags.
 pub fn render_malformed_page(pages: u32, page: u32) -> String {
     let mut html = String::from(HEAD);
-    if let Some(q) = quotes_on_page(pages, page).first() {
+    let quotes = quotes_on_page(pages, page);
+    for q in quotes.iter().take(MALFORMED_COMPLETE_QUOTES) {
+        render_quote(&mut html, q);
+    }
+    if let Some(q) = quotes.get(MALFORMED_COMPLETE_QUOTES) {
         let _ = write!(
             html,
             r#"    <div class="quote" itemscope itemtype="http://schema.org/CreativeWork">

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use async_examples::fixture::{self, FixtureConfig, FixtureServer};
 use async_examples::scrape::{
-    self, DEFAULT_USER_AGENT, FailureKind, Format, Outcome, OutputFile, Quote, ScrapeConfig,
-    ScrapeRun, parse_base_url, write_atomically,
+    self, DEFAULT_USER_AGENT, FailureKind, Format, Outcome, OutputFile, Quote, RunControl,
+    ScrapeConfig, ScrapeRun, parse_base_url, write_atomically,
 };
 use utilities::testkit::{RunOutput, run_example};
 
@@ -25,20 +25,19 @@ fn ms(n: u64) -> Duration {
 
 fn config(server: &FixtureServer, pages: u32, concurrency: usize) -> ScrapeConfig {
     ScrapeConfig {
-        base_url: parse_base_url(server.base_url()).expect("fixture URL"),
         pages,
         concurrency,
         timeout: Duration::from_secs(5),
         retries: 2,
         delay: Duration::ZERO,
         backoff: ms(50),
-        user_agent: DEFAULT_USER_AGENT.to_owned(),
+        ..ScrapeConfig::new(parse_base_url(server.base_url()).expect("fixture URL"))
     }
 }
 
 async fn run(cfg: &ScrapeConfig) -> ScrapeRun {
     let client = scrape::build_client(cfg).expect("client");
-    scrape::scrape(&client, cfg, |_| {}).await
+    scrape::scrape(&client, cfg, &RunControl::new(), |_| {}).await
 }
 
 fn report(run: &ScrapeRun, page: u32) -> &scrape::PageReport {
@@ -229,6 +228,7 @@ async fn malformed_html_is_a_per_page_error_not_a_crash() {
             bytes: Some(bytes),
             kind: FailureKind::Malformed,
             error,
+            ..
         } => {
             assert_eq!(*bytes, fixture::render_malformed_page(10, 2).len());
             assert!(error.contains("small.author"), "{error}");
@@ -240,7 +240,16 @@ async fn malformed_html_is_a_per_page_error_not_a_crash() {
         1,
         "a parse error is not retried"
     );
-    assert_eq!(run.quotes(), expected_pages(10, &[1, 3, 4]));
+    // The cut-off page's complete quotes are kept, marked partial.
+    let fixture_config = FixtureConfig {
+        malformed_pages: [2].into(),
+        ..FixtureConfig::default()
+    };
+    assert_eq!(run.quotes(), fixture_config.expected(&[1, 2, 3, 4]));
+    assert_eq!(
+        run.quotes().iter().filter(|q| q.partial).count(),
+        fixture::MALFORMED_COMPLETE_QUOTES
+    );
     server.shutdown().await;
 }
 
@@ -384,6 +393,10 @@ fn output_is_replaced_atomically_and_an_unfinished_one_leaves_no_trace() {
         21
     );
     assert_eq!(
+        scrape::existing_quotes(&path, Format::Csv),
+        scrape::ExistingOutput::Quotes(20)
+    );
+    assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
         "no temporary file left"
@@ -490,11 +503,12 @@ fn binary_chaos_run_completes_lists_failures_and_writes_the_rest_as_csv() {
         "--out",
         out_path.to_str().unwrap(),
     ]);
-    // Pages failed, but the run completed: exit 0 and every failure in the summary.
-    out.assert_success()
-        .assert_contains("Summary: 6 pages ok, 3 failed, 1 skipped")
-        .assert_contains("Quotes found: 60")
-        .assert_contains("Wrote 60 quotes to");
+    // Pages failed: the run completed, wrote what it found and listed every failure, and says
+    // so with exit status 1.
+    assert_eq!(out.status.code(), Some(1), "{}\n{}", out.stdout, out.stderr);
+    out.assert_contains("Summary: 6 pages ok, 3 failed, 1 skipped")
+        .assert_contains("Quotes found: 64")
+        .assert_contains("Wrote 64 quotes to");
     let summary = |needle: &str| out.stdout.lines().any(|l| l.contains(needle));
     assert!(
         summary("failed  page 5:") && summary("timed out after 0.400 s"),
@@ -518,9 +532,17 @@ fn binary_chaos_run_completes_lists_failures_and_writes_the_rest_as_csv() {
         out.stdout
     );
 
+    assert!(
+        summary("page 2: ") && summary("(redirected to http://127.0.0.1:"),
+        "{}",
+        out.stdout
+    );
+    assert!(summary("(decoded as windows-1252)"), "{}", out.stdout);
+
     let rows = parse_csv(&std::fs::read_to_string(&out_path).unwrap());
-    assert_eq!(rows[0], ["page", "author", "text", "tags"]);
-    let expected = expected_pages(10, &[1, 2, 3, 4, 8, 10]);
+    assert_eq!(rows[0], ["page", "author", "text", "tags", "partial"]);
+    let chaos = FixtureConfig::chaos(10, Duration::ZERO);
+    let expected = chaos.expected(&[1, 2, 3, 4, 7, 8, 10]);
     assert_eq!(rows.len(), expected.len() + 1);
     for (row, q) in rows[1..].iter().zip(&expected) {
         assert_eq!(
@@ -529,10 +551,12 @@ fn binary_chaos_run_completes_lists_failures_and_writes_the_rest_as_csv() {
                 q.page.to_string(),
                 q.author.clone(),
                 q.text.clone(),
-                q.tags.join(";")
+                q.tags.join(";"),
+                if q.partial { "yes" } else { "" }.to_owned(),
             ]
         );
     }
+    assert!(rows.iter().any(|r| r[2] == fixture::LATIN1_TEXT));
 }
 
 #[test]
@@ -560,11 +584,11 @@ fn binary_usage_errors_and_unwritable_out() {
         );
     }
 
-    // An unwritable --out fails before any request, with status 1.
+    // An unwritable --out fails before any request, with status 3.
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/quotes.json");
     let out = scraper(&["--out", missing.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{}", out.stderr);
     assert!(out.stderr.contains("cannot write --out"), "{}", out.stderr);
     assert!(!out.stdout.contains("page 1:"), "{}", out.stdout);
 
@@ -580,51 +604,10 @@ fn binary_usage_errors_and_unwritable_out() {
     ]);
     out.assert_success();
     assert_eq!(parse_csv(&std::fs::read_to_string(&odd).unwrap()).len(), 21);
-}
-
-#[test]
-fn ctrl_c_stops_the_run_and_leaves_no_file_behind() {
-    use std::process::{Command, Stdio};
-    use std::time::Instant;
-
-    let dir = tempfile::tempdir().unwrap();
-    let out_path = dir.path().join("quotes.json");
-    // Chaos mode at real time: the hanging page keeps the run going for seconds.
-    let mut child = Command::new(EXE)
-        .args(["--chaos", "--out", out_path.to_str().unwrap()])
-        .env(utilities::TIME_SCALE_VAR, "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // The temporary file appears before the first request; interrupt mid-crawl.
-    let start = Instant::now();
-    while std::fs::read_dir(dir.path()).unwrap().count() == 0 && start.elapsed() < ms(20_000) {
-        std::thread::sleep(ms(20));
-    }
-    std::thread::sleep(ms(700));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > ms(30_000) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the scraper ignored Ctrl-C");
-        }
-        std::thread::sleep(ms(20));
-    };
-    assert_eq!(status.code(), Some(130));
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
+    assert_eq!(
+        files_in(dir.path()),
+        ["quotes.data"],
+        "journal removed after a complete run"
     );
 }
 
