@@ -127,6 +127,17 @@ impl Timeline {
         f()
     }
 
+    /// Awaits `fut` and records it under `label`, from its first poll to its end (for tasks and
+    /// futures: `tl.record_async("GET user 1", get_user(1)).await`).
+    pub async fn record_async<T>(
+        &self,
+        label: impl Into<String>,
+        fut: impl Future<Output = T>,
+    ) -> T {
+        let _guard = self.span(label);
+        fut.await
+    }
+
     /// All spans, sorted by start time (then label), so drawings are deterministic.
     pub fn spans(&self) -> Vec<Span> {
         let mut spans = self
@@ -604,6 +615,23 @@ both b |          ██████████| 2.000 → 4.000 s
         let err = tl.save_svg(Some(&file), "x", "x", &counter).unwrap_err();
         assert!(err.0.starts_with(&file));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn record_async_times_a_future_from_first_poll_to_end() {
+        let tl = Timeline::new();
+        let fut = tl.record_async("slow future", async {
+            std::thread::sleep(ms(30));
+            7
+        });
+        std::thread::sleep(ms(30)); // not yet polled: not yet timed
+        // A future that is ready on its first poll needs no executor: poll it by hand once.
+        let mut fut = std::pin::pin!(fut);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert_eq!(fut.as_mut().poll(&mut cx), std::task::Poll::Ready(7));
+        let span = tl.find("slow future").expect("recorded");
+        assert!(span.start >= ms(30), "timed from the first poll: {span:?}");
+        assert!(span.end - span.start >= ms(30), "{span:?}");
     }
 
     #[test]
