@@ -3,8 +3,13 @@
 //! Times are checked as ratios to the simulated unit, never as absolute values.
 
 use utilities::testkit::{
-    assert_order, count_lines as count, numbers_after, run_ok as run, seconds_on_line,
+    assert_each_before, assert_order, count_lines as count, numbers_after, run_ok as run,
+    seconds_on_line, timeline_bars,
 };
+
+/// How many times the producer/consumer binaries run to check "made before used": a producer
+/// that prints after its send races the consumer, and a single run can be lucky.
+const ORDER_RUNS: usize = 12;
 
 #[test]
 fn t09_waiter_runs_only_after_set() {
@@ -57,6 +62,60 @@ fn t11_consumer_sees_fifo_then_stops() {
     }
 }
 
+/// The cause, checked in the source: each producer prints, then sends (a reversed pair makes the
+/// run-time checks below fail only when the consumer wins the race, which a test can miss).
+#[test]
+fn producers_print_before_they_send() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "t11 (None marker)",
+            include_str!("../src/bin/t11_queue_producer_consumer.rs"),
+            "say!(\"Produced: {item}\")",
+            "tx.send(Some(item))",
+        ),
+        (
+            "t11 (dropped Sender)",
+            include_str!("../src/bin/t11_queue_producer_consumer.rs"),
+            "say!(\"Produced: {item}\");\n",
+            "tx.send(item)",
+        ),
+        (
+            "t21",
+            include_str!("../src/bin/t21_queue_task_done.rs"),
+            "say!(\"Produced {i}\")",
+            "q.put(i)",
+        ),
+        (
+            "t29",
+            include_str!("../src/bin/t29_multi_producer_consumer.rs"),
+            "say!(\"put {item}\")",
+            "tx.send(item)",
+        ),
+    ];
+    for (name, src, print, send) in cases {
+        let at = |needle: &str| {
+            src.find(needle)
+                .unwrap_or_else(|| panic!("{name}: no {needle:?} in the source"))
+        };
+        let (p, q) = (at(print), at(send));
+        assert!(
+            p < q && src[p..q].lines().count() <= 4,
+            "{name}: the producer must print right BEFORE it sends ({print} … {send})"
+        );
+    }
+}
+
+#[test]
+fn t11_produced_is_printed_before_consumed_in_every_run() {
+    for _ in 0..ORDER_RUNS {
+        let out = run(env!("CARGO_BIN_EXE_t11_queue_producer_consumer"), 0.1);
+        let (first, second) = out.stdout.split_once("--- 2.").expect("two parts");
+        for part in [first, second] {
+            assert_eq!(assert_each_before(part, "Produced: ", "Consumed: "), 3);
+        }
+    }
+}
+
 #[test]
 fn t21_join_returns_after_every_task_done() {
     let out = run(env!("CARGO_BIN_EXE_t21_queue_task_done"), 0.2);
@@ -74,6 +133,39 @@ fn t21_join_returns_after_every_task_done() {
     assert!(s.contains("join returned: 5 of 5 items processed"), "{s}");
     assert_order(s, "Consumed 4", "join returned");
     assert_order(s, "join returned", "consumer: queue closed, stopping");
+
+    // The timeline: every item is handled only after it was made, one at a time, and the slower
+    // consumer (0.8 s an item against 0.5 s) finishes after the producer.
+    let bars = timeline_bars(s);
+    let bar = |label: &str| {
+        bars.iter()
+            .find(|(l, ..)| l == label)
+            .map(|&(_, a, b)| (a, b))
+            .unwrap_or_else(|| panic!("no timeline bar {label:?}\n{s}"))
+    };
+    assert_eq!(bars.len(), 10, "5 made + 5 handled\n{s}");
+    for i in 0..5 {
+        let (_, made) = bar(&format!("producer: make {i}"));
+        let (start, end) = bar(&format!("consumer: handle {i}"));
+        assert!(start >= made, "item {i} handled before it was made\n{s}");
+        if i > 0 {
+            let (_, previous) = bar(&format!("consumer: handle {}", i - 1));
+            assert!(start >= previous, "one consumer: handle {i} overlaps\n{s}");
+        }
+        assert!(end > start, "{s}");
+    }
+    assert!(
+        bar("consumer: handle 4").1 > bar("producer: make 4").1,
+        "{s}"
+    );
+}
+
+#[test]
+fn t21_produced_is_printed_before_consumed_in_every_run() {
+    for _ in 0..ORDER_RUNS {
+        let out = run(env!("CARGO_BIN_EXE_t21_queue_task_done"), 0.02);
+        assert_eq!(assert_each_before(&out.stdout, "Produced ", "Consumed "), 5);
+    }
 }
 
 #[test]
@@ -137,6 +229,40 @@ fn t29_every_item_consumed_exactly_once() {
         .sum();
     assert_eq!(handled, 30, "{s}");
     assert_eq!(count(s, "| got "), 30, "{s}");
+    // One timeline bar per thread, and producers and consumers ran at the same time.
+    let bars = timeline_bars(s);
+    assert_eq!(bars.len(), 6, "{s}");
+    for name in [
+        "producer-1",
+        "producer-2",
+        "producer-3",
+        "consumer-1",
+        "consumer-2",
+    ] {
+        assert!(bars.iter().any(|(l, ..)| l == name), "no bar {name}\n{s}");
+    }
+    let first_producer_end = bars
+        .iter()
+        .filter(|(l, ..)| l.starts_with("producer"))
+        .map(|&(_, _, end)| end)
+        .fold(f64::INFINITY, f64::min);
+    let last_consumer_start = bars
+        .iter()
+        .filter(|(l, ..)| l.starts_with("consumer"))
+        .map(|&(_, start, _)| start)
+        .fold(0.0, f64::max);
+    assert!(
+        last_consumer_start < first_producer_end,
+        "every consumer starts while the producers still run\n{s}"
+    );
+}
+
+#[test]
+fn t29_put_is_printed_before_got_in_every_run() {
+    for _ in 0..ORDER_RUNS {
+        let out = run(env!("CARGO_BIN_EXE_t29_multi_producer_consumer"), 0.05);
+        assert_eq!(assert_each_before(&out.stdout, "| put ", "| got "), 30);
+    }
 }
 
 #[test]

@@ -182,6 +182,49 @@ pub fn numbers_after(text: &str, key: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The bars of every timeline printed in `text` ([`crate::Timeline::print`]'s lines
+/// `label |███  | 0.100 → 0.350 s`), as `(label, start, end)` in seconds, in printed order.
+pub fn timeline_bars(text: &str) -> Vec<(String, f64, f64)> {
+    text.lines()
+        .filter_map(|l| {
+            let (label, rest) = l.split_once(" |")?;
+            let (_, times) = rest.rsplit_once("| ")?;
+            let (a, b) = times.strip_suffix(" s")?.split_once(" → ")?;
+            Some((
+                label.trim_end().to_owned(),
+                a.parse().ok()?,
+                b.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// Panics unless, for every line containing `used` followed by a word `w`, an earlier line
+/// contains `made` followed by the same `w`: "Consumed 3" never printed before "Produced 3".
+/// Returns how many `used` lines were checked.
+pub fn assert_each_before(text: &str, made: &str, used: &str) -> usize {
+    let word_after = |line: &str, key: &str| -> Option<String> {
+        let (_, rest) = line.split_once(key)?;
+        let w: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+        (!w.is_empty()).then_some(w)
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut checked = 0;
+    for (i, line) in text.lines().enumerate() {
+        if let Some(w) = word_after(line, used) {
+            assert!(
+                seen.contains(&w),
+                "line {i} {line:?} comes before any {made:?}{w} line:\n{text}"
+            );
+            checked += 1;
+        }
+        if let Some(w) = word_after(line, made) {
+            seen.insert(w);
+        }
+    }
+    checked
+}
+
 /// Reports that a claim could not be judged in this run, with the reason, where people see it.
 ///
 /// A timing claim ("2 threads are ≥ 1.5× faster") can only be judged when the machine gave the
@@ -240,6 +283,31 @@ Counter: 199875 (racy)
         assert_eq!(line_index(OUT, "Counter"), Some(2));
         assert_eq!(count_lines(OUT, "Counter:"), 2);
         assert_order(OUT, "Sequential", "threaded");
+    }
+
+    #[test]
+    fn reads_timeline_bars_and_checks_made_before_used() {
+        let text = "Timeline: 0 → 0.350 s, one column = 0.035 s\n\
+                    make 0   |███       | 0.000 → 0.100 s\n\
+                    handle 0 |   ███████| 0.100 → 0.350 s\n\
+                    [ 0.1s] x | not a bar\n";
+        assert_eq!(
+            timeline_bars(text),
+            [
+                ("make 0".to_owned(), 0.0, 0.1),
+                ("handle 0".to_owned(), 0.1, 0.35)
+            ]
+        );
+        let good = "Produced 0\nConsumed 0\nProduced 1\nConsumed 1\n";
+        assert_eq!(assert_each_before(good, "Produced ", "Consumed "), 2);
+        let bad = std::panic::catch_unwind(|| {
+            assert_each_before(
+                "Produced 0\nConsumed 1\nProduced 1\n",
+                "Produced ",
+                "Consumed ",
+            )
+        });
+        assert!(bad.is_err(), "Consumed 1 before Produced 1 must fail");
     }
 
     #[test]

@@ -9,7 +9,11 @@
 //! 2. the idiomatic one: the producer drops its `Sender`, and the consumer's `for` loop ends
 //!    when the channel is empty and every sender is gone.
 //!
-//! Produced and consumed lines may interleave; the consumed ones are always in FIFO order.
+//! Produced and consumed lines may interleave; the consumed ones are always in FIFO order, and
+//! "Consumed: X" never comes before "Produced: X". That is why the producer prints *before* it
+//! sends: the print finishes before `send`, and the consumer's `recv` returns only after that
+//! `send`, so the two lines are ordered. Printing after `send` races the consumer, which may
+//! already be printing "Consumed: X" (run it often enough and you see it).
 //!
 //! Run: `cargo run --bin t11_queue_producer_consumer`
 //!
@@ -40,8 +44,8 @@ fn main() {
     let (tx, rx) = mpsc::channel::<Option<&str>>();
     let producer = spawn_named("producer", move || {
         for item in ITEMS {
+            say!("Produced: {item}"); // before the send: once sent, the consumer may print
             tx.send(Some(item)).expect("consumer is alive");
-            say!("Produced: {item}");
         }
         tx.send(None).expect("consumer is alive"); // the special marker
     });
@@ -62,8 +66,8 @@ fn main() {
     let (tx, rx) = mpsc::channel::<&str>();
     let producer = spawn_named("producer", move || {
         for item in ITEMS {
-            tx.send(item).expect("consumer is alive");
             say!("Produced: {item}");
+            tx.send(item).expect("consumer is alive");
         }
         // `tx` is dropped here, at the end of the closure: that is the "end of stream" signal.
     });

@@ -11,6 +11,11 @@
 //! `KeyboardInterrupt`). Even with the `()` the join would hang, because items 2 and 3 were never
 //! taken. Ported as meant: call the methods and mark every item done.
 //!
+//! The producer prints "Produced i" *before* it puts the item: once the item is in the queue the
+//! consumer may take it and print first, so printing after `put` could show "Consumed 0" above
+//! "Produced 0". A timeline at the end draws one bar per item made and per item handled: the
+//! consumer (0.8 s an item) falls behind the producer (0.5 s an item), and `join` waits for it.
+//!
 //! Run: `cargo run --bin t21_queue_task_done`
 //!
 //! Expected output (abridged; "Produced"/"Consumed" lines interleave):
@@ -19,17 +24,23 @@
 //! q.empty() = false, unfinished tasks = 3
 //! after 1 task_done: join would still wait for 2 unfinished task(s)
 //! end
-//! [   0.000s] producer     | Produced 0
-//! [   0.000s] consumer     | Consumed 0
+//! [   0.552s] producer     | Produced 0
+//! [   0.552s] consumer     | Consumed 0
+//! [   1.053s] producer     | Produced 1
 //! ...
-//! [   2.300s] main         | join returned: 5 of 5 items processed
+//! [   4.557s] main         | join returned: 5 of 5 items processed
+//! Timeline: 0 → 4.505 s, one column = 0.113 s        (0 = when the producer started)
+//! producer: make 0   |█████                                   | 0.000 → 0.501 s
+//! producer: make 1   |    █████                               | 0.501 → 1.002 s
+//! consumer: handle 0 |    ████████                            | 0.501 → 1.302 s
+//! ...
 //! ```
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 use threading_examples::joinable_queue::JoinableQueue;
-use utilities::{say, sleep_secs};
+use utilities::{Timeline, say, sleep_secs};
 
 fn notes_queue_cell() {
     let q = JoinableQueue::new();
@@ -64,13 +75,16 @@ fn main() {
 
     let q = JoinableQueue::new();
     let processed = AtomicUsize::new(0);
+    let timeline = Timeline::new();
     thread::scope(|s| {
         let consumer = thread::Builder::new()
             .name("consumer".into())
             .spawn_scoped(s, || {
                 while let Some(item) = q.get() {
-                    say!("Consumed {item}");
-                    sleep_secs(0.8); // processing takes longer than producing
+                    timeline.record(format!("consumer: handle {item}"), || {
+                        say!("Consumed {item}");
+                        sleep_secs(0.8); // processing takes longer than producing
+                    });
                     processed.fetch_add(1, Ordering::SeqCst);
                     q.task_done();
                 }
@@ -81,9 +95,11 @@ fn main() {
             .name("producer".into())
             .spawn_scoped(s, || {
                 for i in 0..5 {
+                    timeline.record(format!("producer: make {i}"), || {
+                        sleep_secs(0.5); // making an item takes time
+                        say!("Produced {i}"); // before `put`: after it, the consumer may print first
+                    });
                     q.put(i);
-                    say!("Produced {i}");
-                    sleep_secs(0.5);
                 }
             })
             .expect("spawn producer");
@@ -96,4 +112,5 @@ fn main() {
         q.close(); // replaces the daemon flag: the consumer's loop ends
         consumer.join().expect("consumer panicked");
     });
+    timeline.print("t21: the producer makes an item every 0.5 s, the consumer needs 0.8 s");
 }
