@@ -16,13 +16,15 @@ use utilities::{Stopwatch, Timeline, print_time_taken, say, secs, sleep_secs};
 
 /// The Python original's blocking `download_simulation`: the thread sleeps, nothing else can run on it.
 fn download_blocking(n: u32, timeline: &Timeline) -> String {
-    timeline.record(format!("sequential file-{n}"), || sleep_secs(2.0));
+    timeline.record(format!("sequential: download file-{n} (2 s)"), || {
+        sleep_secs(2.0)
+    });
     format!("file-{n}")
 }
 
 /// The async twin: `tokio::time::sleep` parks this future, not the thread.
 async fn download_simulation(n: u32, timeline: &Timeline) -> String {
-    let _span = timeline.span(format!("gathered   file-{n}"));
+    let _span = timeline.span(format!("join!: download file-{n} (2 s)"));
     tokio::time::sleep(secs(2.0)).await;
     format!("file-{n}")
 }
@@ -59,8 +61,11 @@ async fn main() {
     // 3. `gather(*coros)` with a list → `join_all(vec)`: also in argument order, whatever
     //    finishes first.
     let sw = Stopwatch::start();
+    let timeline_ref = &timeline;
     let results = join_all((1..=3).map(|n| async move {
-        tokio::time::sleep(secs(0.5 * f64::from(4 - n))).await; // file-3 finishes first
+        let wait = 0.5 * f64::from(4 - n); // file-3 finishes first
+        let _span = timeline_ref.span(format!("join_all: file-{n} ({wait} s)"));
+        tokio::time::sleep(secs(wait)).await;
         format!("file-{n}")
     }))
     .await;
@@ -68,7 +73,10 @@ async fn main() {
     print_time_taken("join_all", sw.elapsed());
 
     println!();
-    print!("{}", timeline.render(48));
+    timeline.print_width(
+        "Three downloads: one after another, then awaited together",
+        48,
+    );
     say!(
         "gathered / sequential = {:.2} (three waits overlapped)",
         gathered.as_secs_f64() / sequential.as_secs_f64()

@@ -9,6 +9,9 @@
 //! results in completion order, and what happens to unfinished tasks when the runtime shuts down
 //! (they are dropped, like asyncio cancelling leftover tasks when `asyncio.run` ends).
 //!
+//! The timeline (printed before the shutdown part) shows `hello()` running while main sleeps,
+//! the aborted task's bar cut short, and the three `JoinSet` tasks side by side.
+//!
 //! Run: `cargo run --bin a03_create_task`
 //!
 //! Expect: `hello: task started` *before* `main: now awaiting the handle` (the task ran while main
@@ -16,10 +19,12 @@
 //! reported as `JoinError: cancelled`; `JoinSet` results in the order `short, medium, long`; and,
 //! after `main: returning`, `shutdown: unfinished task dropped`.
 
+use std::sync::Arc;
 use tokio::task::JoinSet;
-use utilities::{say, secs};
+use utilities::{Timeline, say, secs};
 
-async fn hello() -> &'static str {
+async fn hello(tl: Arc<Timeline>) -> &'static str {
+    let _span = tl.span("task hello(): sleep 1 s");
     say!("hello: task started");
     tokio::time::sleep(secs(1.0)).await;
     "Hello"
@@ -37,14 +42,17 @@ impl Drop for SaysWhenDropped {
 #[tokio::main]
 async fn main() {
     utilities::output::start_clock();
+    // Spans are recorded inside spawned tasks, which must own what they use: an `Arc`.
+    let tl = Arc::new(Timeline::new());
 
     // 1. `t = asyncio.create_task(hello())`: scheduled immediately, running without us.
-    let t = tokio::spawn(hello());
+    let t = tokio::spawn(hello(Arc::clone(&tl)));
     say!("main: task spawned; main sleeps 0.5 s without awaiting it");
-    tokio::time::sleep(secs(0.5)).await;
+    tl.record_async("main: sleeps 0.5 s", tokio::time::sleep(secs(0.5)))
+        .await;
     say!("main: now awaiting the handle");
     // `result = await t`. The outer `Result` says whether the task finished normally.
-    let result = match t.await {
+    let result = match tl.record_async("main: t.await", t).await {
         Ok(value) => value,
         Err(e) => panic!("hello() cannot fail, but its task did: {e}"),
     };
@@ -61,7 +69,9 @@ async fn main() {
     //    The panic hook still runs first; this one-line hook replaces the default message (and
     //    its backtrace when RUST_BACKTRACE is set) so the output stays readable.
     std::panic::set_hook(Box::new(|info| eprintln!("panic hook: {info}")));
-    let boom = tokio::spawn(async {
+    let tl_boom = Arc::clone(&tl);
+    let boom = tokio::spawn(async move {
+        let _span = tl_boom.span("boom task: sleep 0.1 s, then panic");
         tokio::time::sleep(secs(0.1)).await;
         panic!("boom (a panic inside a task)");
     });
@@ -71,7 +81,10 @@ async fn main() {
     }
 
     // 3. `task.cancel()` → `handle.abort()`: the task's future is dropped at its next `.await`.
-    let long = tokio::spawn(async {
+    let tl_long = Arc::clone(&tl);
+    let long = tokio::spawn(async move {
+        // Ends when the future is dropped: the bar stops at the abort.
+        let _span = tl_long.span("long task: sleep 60 s, aborted");
         let _guard = SaysWhenDropped("abort: the long task's future was dropped mid-sleep");
         tokio::time::sleep(secs(60.0)).await;
         say!("this line never prints");
@@ -86,7 +99,9 @@ async fn main() {
     // 4. Dropping a JoinHandle *detaches* the task: it keeps running (unlike dropping a plain
     //    future, which destroys it; see a02 and a10).
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let tl_detached = Arc::clone(&tl);
     drop(tokio::spawn(async move {
+        let _span = tl_detached.span("detached task: sleep 0.3 s");
         tokio::time::sleep(secs(0.3)).await;
         say!("detached task: still ran after its handle was dropped");
         let _ = done_tx.send(());
@@ -97,7 +112,9 @@ async fn main() {
     //    `as_completed` cousin). Spawned long → short, finished short → long.
     let mut set = JoinSet::new();
     for (name, seconds) in [("long", 1.5), ("medium", 1.0), ("short", 0.5)] {
+        let tl = Arc::clone(&tl);
         set.spawn(async move {
+            let _span = tl.span(format!("JoinSet task {name}: sleep {seconds} s"));
             tokio::time::sleep(secs(seconds)).await;
             name
         });
@@ -113,6 +130,7 @@ async fn main() {
         }
     }
     say!("JoinSet completion order: {}", finished.join(", "));
+    tl.print("Tasks run on their own: spawned, awaited, aborted, detached, joined as they finish");
 
     // 6. Runtime shutdown: when `main` returns, `#[tokio::main]` drops its runtime, and every
     //    task still running is dropped at its current `.await` (the guard below says so).

@@ -46,7 +46,7 @@ async fn fetch_user(
     timeline: &Timeline,
 ) -> anyhow::Result<(User, Duration)> {
     say!("API: fetching user {id}");
-    let _span = timeline.span(format!("API user {id}"));
+    let _span = timeline.span(format!("API: GET user {id} (1 s)"));
     let sw = Stopwatch::start();
     let user: User = client
         .get(api.user_url(id))
@@ -83,7 +83,7 @@ async fn db_save(
     timeline: &Timeline,
 ) -> anyhow::Result<(bool, Duration)> {
     say!("DB: saving {}", user.id);
-    let _span = timeline.span(format!("DB save {}", user.id));
+    let _span = timeline.span(format!("DB: save user {} (1 s, spawn_blocking)", user.id));
     let sw = Stopwatch::start();
     let saved = tokio::task::spawn_blocking(move || save_user_blocking(&path, &user))
         .await
@@ -181,7 +181,7 @@ async fn main() -> anyhow::Result<()> {
         db_phase.as_secs_f64()
     );
     println!();
-    print!("{}", timeline.render(48));
+    timeline.print_width("Three API calls at once, then three DB saves at once", 48);
 
     drop(client);
     api.stop().await;

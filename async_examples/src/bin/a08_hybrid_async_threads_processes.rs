@@ -101,7 +101,10 @@ fn main() -> anyhow::Result<()> {
     let sum: Duration = parts.iter().sum();
 
     println!();
-    print!("{}", timeline.render(48));
+    timeline.print_width(
+        "Async I/O, a blocking call and a process-pool job, all at once",
+        48,
+    );
     let mut table = Table::new(["task type", "best tool", "used here", "time (s)"]);
     let rows = [
         ("I/O-bound", "async", "3 × tokio::time::sleep, join_all", IO),

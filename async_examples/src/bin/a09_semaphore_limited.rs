@@ -9,6 +9,9 @@
 //! return or a panic. An in-flight gauge records the high-water mark. The same requests without
 //! a limit run all at once.
 //!
+//! Each run ends with a timeline: with the limit, the ten bars come in rounds of three;
+//! without it, all ten lie side by side.
+//!
 //! Run: `cargo run --bin a09_semaphore_limited`
 //!
 //! Expect: `request N: start (k in flight)` with k never above 3; `Limit 3: high-water mark: 3`,
@@ -20,17 +23,23 @@ use std::sync::Arc;
 use async_examples::InFlight;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use utilities::{Stopwatch, print_time_taken, say, secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, secs};
 
 const REQUESTS: usize = 10;
 const LIMIT: usize = 3;
 
 /// One "request" that waits for a permit first.
-async fn request(i: usize, permits: Arc<Semaphore>, gauge: Arc<InFlight>) -> usize {
+async fn request(
+    i: usize,
+    permits: Arc<Semaphore>,
+    gauge: Arc<InFlight>,
+    tl: Arc<Timeline>,
+) -> usize {
     // `async with sem:` → hold the permit for the whole body.
     let Ok(_permit) = permits.acquire_owned().await else {
         unreachable!("the semaphore is never closed");
     };
+    let _span = tl.span(format!("request {i}: holds a permit (1 s)"));
     let _in_flight = gauge.enter();
     say!("request {i}: start ({} in flight)", gauge.current());
     tokio::time::sleep(secs(1.0)).await;
@@ -42,10 +51,16 @@ async fn request(i: usize, permits: Arc<Semaphore>, gauge: Arc<InFlight>) -> usi
 async fn run(label: &str, limit: usize) -> usize {
     let permits = Arc::new(Semaphore::new(limit));
     let gauge = InFlight::new();
+    let tl = Arc::new(Timeline::new());
     let sw = Stopwatch::start();
     let mut tasks = JoinSet::new();
     for i in 1..=REQUESTS {
-        tasks.spawn(request(i, Arc::clone(&permits), Arc::clone(&gauge)));
+        tasks.spawn(request(
+            i,
+            Arc::clone(&permits),
+            Arc::clone(&gauge),
+            Arc::clone(&tl),
+        ));
     }
     let mut done = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -58,6 +73,11 @@ async fn run(label: &str, limit: usize) -> usize {
     let high_water = gauge.high_water();
     say!("{label}: high-water mark: {high_water} (limit {limit})");
     print_time_taken(label, sw.elapsed());
+    tl.print(&format!(
+        "{REQUESTS} one-second requests, at most {limit} at once"
+    ));
+    // Each bar lies inside its permit: the picture never shows more than the limit.
+    assert!(tl.max_overlap() <= limit, "more than {limit} bars at once");
     assert_eq!(
         done,
         (1..=REQUESTS).collect::<Vec<_>>(),

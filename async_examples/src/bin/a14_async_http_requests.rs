@@ -9,6 +9,9 @@
 //! small axum API, started by this program on `127.0.0.1` with an OS-assigned port, so no
 //! internet is needed; it counts how many requests it was serving at once.
 //!
+//! The timeline at the end shows the three sequential requests end to end, then the twenty
+//! concurrent ones side by side.
+//!
 //! Run: `cargo run --bin a14_async_http_requests`
 //!
 //! Expect: `server latency: 1.000 s`; `Sequential (3 requests): Time taken: 3.0… s`;
@@ -20,7 +23,7 @@ use std::collections::BTreeMap;
 use async_examples::users_api::{User, UsersApi, local_client};
 use futures::future::join_all;
 use reqwest::StatusCode;
-use utilities::{Stopwatch, print_time_taken, say, secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, secs};
 
 const CONCURRENT: u32 = 20;
 const SEQUENTIAL: u32 = 3;
@@ -51,11 +54,15 @@ async fn main() -> anyhow::Result<()> {
         latency.as_secs_f64()
     );
     let client = local_client()?; // one client, one connection pool, for every request
+    let tl = Timeline::new();
 
     // One after another: each request waits for the previous answer.
     let sw = Stopwatch::start();
     for id in 1..=SEQUENTIAL {
-        let (status, user) = get_user(&client, api.user_url(id)).await?;
+        let get = get_user(&client, api.user_url(id));
+        let (status, user) = tl
+            .record_async(format!("sequential: GET user {id}"), get)
+            .await?;
         say!("sequential: user {id} → {status} {user:?}");
     }
     let sequential = sw.elapsed();
@@ -63,7 +70,11 @@ async fn main() -> anyhow::Result<()> {
 
     // All at once: the 20 waits overlap.
     let sw = Stopwatch::start();
-    let results = join_all((1..=CONCURRENT).map(|id| get_user(&client, api.user_url(id)))).await;
+    let results = join_all((1..=CONCURRENT).map(|id| {
+        let get = get_user(&client, api.user_url(id));
+        tl.record_async(format!("concurrent: GET user {id}"), get)
+    }))
+    .await;
     let concurrent = sw.elapsed();
     print_time_taken("Concurrent (20 requests)", concurrent);
 
@@ -74,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
         *statuses.entry(status).or_default() += 1;
         names.extend(user.map(|u| u.name));
     }
+    tl.print("Three GETs one after another, then twenty at once, through one client");
     for (status, count) in &statuses {
         say!("statuses: {count} × {status}");
     }

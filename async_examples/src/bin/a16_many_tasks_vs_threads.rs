@@ -16,6 +16,9 @@
 //! The big sweep (10 … 100 000, with a chart) is `comparison`'s scaling example; with
 //! `COURSE_FAST=1` this program starts 200 threads instead of 1 000.
 //!
+//! The timeline at the end draws, for each model, the time spent spawning and the time from the
+//! last start to the last end: about one sleep, however many are waiting.
+//!
 //! Run: `cargo run --bin a16_many_tasks_vs_threads`
 //!
 //! Expect: `10000 tasks: Time taken: 1.0… s` (≈ one sleep); per task ≈ 0.1–0.5 KB resident;
@@ -24,7 +27,7 @@
 use std::time::Duration;
 
 use futures::future::join_all;
-use utilities::{Stopwatch, Table, fast_mode, print_time_taken, say, secs};
+use utilities::{Stopwatch, Table, Timeline, fast_mode, print_time_taken, say, secs};
 
 const TASKS: usize = 10_000;
 
@@ -49,14 +52,17 @@ struct Measured {
     virt_kib: f64,
 }
 
-async fn many_tasks(n: usize) -> Measured {
+async fn many_tasks(n: usize, tl: &Timeline) -> Measured {
     let (rss0, virt0) = (status_kib("VmRSS"), status_kib("VmSize"));
     let sleep = secs(1.0);
     let sw = Stopwatch::start();
+    let spawning = tl.span(format!("{n} tokio tasks: spawn them all"));
     let handles: Vec<_> = (0..n)
         .map(|_| tokio::spawn(async move { tokio::time::sleep(sleep).await }))
         .collect();
+    drop(spawning);
     let start_cost = sw.elapsed();
+    let _waiting = tl.span(format!("{n} tokio tasks: all spawned → last done"));
     let (rss1, virt1) = (status_kib("VmRSS"), status_kib("VmSize")); // all n are sleeping now
     let failed = join_all(handles)
         .await
@@ -73,15 +79,18 @@ async fn many_tasks(n: usize) -> Measured {
     }
 }
 
-fn many_threads(n: usize) -> std::io::Result<Measured> {
+fn many_threads(n: usize, tl: &Timeline) -> std::io::Result<Measured> {
     let (rss0, virt0) = (status_kib("VmRSS"), status_kib("VmSize"));
     let sleep = secs(1.0);
     let sw = Stopwatch::start();
     let mut handles = Vec::with_capacity(n);
+    let spawning = tl.span(format!("{n} OS threads: spawn them all"));
     for _ in 0..n {
         handles.push(std::thread::Builder::new().spawn(move || std::thread::sleep(sleep))?);
     }
+    drop(spawning);
     let start_cost = sw.elapsed();
+    let _waiting = tl.span(format!("{n} OS threads: all spawned → last joined"));
     let (rss1, virt1) = (status_kib("VmRSS"), status_kib("VmSize"));
     let failed = handles
         .into_iter()
@@ -109,12 +118,13 @@ fn main() -> std::io::Result<()> {
     say!("one sleeping future is {} bytes", size_of_val(&future));
     drop(future);
 
+    let tl = Timeline::new();
     let runtime = tokio::runtime::Runtime::new()?;
-    let tasks = runtime.block_on(many_tasks(TASKS));
+    let tasks = runtime.block_on(many_tasks(TASKS, &tl));
     drop(runtime);
     print_time_taken(&format!("{TASKS} tasks"), tasks.took);
 
-    let threaded = many_threads(threads)?;
+    let threaded = many_threads(threads, &tl)?;
     print_time_taken(&format!("{threads} threads"), threaded.took);
 
     let mut table = Table::new([
@@ -138,6 +148,10 @@ fn main() -> std::io::Result<()> {
             format!("{:.1}", m.virt_kib),
         ]);
     }
+    tl.print(&format!(
+        "{TASKS} tasks and {threads} threads, each sleeping {:.3} s",
+        secs(1.0).as_secs_f64()
+    ));
     println!();
     print!("{table}");
     say!("memory per task: {:.2} KB resident", tasks.rss_kib);
