@@ -16,9 +16,8 @@ use utilities::{Stopwatch, Timeline, print_time_taken, say, secs, sleep_secs};
 
 /// The Python original's blocking `download_simulation`: the thread sleeps, nothing else can run on it.
 fn download_blocking(n: u32, timeline: &Timeline) -> String {
-    timeline.record(format!("sequential: download file-{n} (2 s)"), || {
-        sleep_secs(2.0)
-    });
+    let _span = timeline.span(format!("sequential: download file-{n} (2 s)"));
+    sleep_secs(2.0);
     format!("file-{n}")
 }
 
