@@ -1,10 +1,18 @@
 //! Frames: one serde value = one length-prefixed bincode message, over any `Read`/`Write`
 //! (a pipe, a Unix socket, a child's stdin/stdout, a `Vec<u8>`).
 //!
-//! Wire format: a 4-byte little-endian length `n`, then `n` bytes of bincode 2
-//! (`config::standard()`). A frame is written with **one** `write_all` of prefix + payload, so a
-//! frame of at most `PIPE_BUF` (4096) bytes is written atomically even when several processes
-//! share one pipe.
+//! Wire format: a 4-byte little-endian length `n`, then `n` bytes: an 8-byte **type tag** and
+//! the value in bincode 2 (`config::standard()`). A frame is written with **one** `write_all`
+//! of prefix + tag + payload, so a frame of at most `PIPE_BUF` (4096) bytes is written
+//! atomically even when several processes share one pipe.
+//!
+//! The type tag is a hash of the Rust type's name ([`type_tag`]). Bincode does not describe
+//! itself: without the tag, a `u64` frame read as `i64` decodes silently as another number
+//! (5 becomes −3). With it, a frame of the wrong type is [`FrameError::WrongType`]. (Pickle
+//! carries the class name for the same reason.) Both ends must be built from the same source,
+//! which is always the case for a program that re-executes itself, and must name the same
+//! type: a `&str` written is not a `String` read (send the owned type, as the typed
+//! [`ProcessQueue`] and [`Duplex`] always do).
 //!
 //! Decoding another process's bytes is decoding untrusted input. Pickle can run code; bincode
 //! cannot, but a hostile length can still ask for a huge allocation (2^40 bytes aborts the
@@ -17,7 +25,7 @@
 //! ```
 //! use multiprocessing_examples::frame::{read_frame, write_frame};
 //! let mut wire = Vec::new();
-//! write_frame(&mut wire, &("hello", vec![1u32, 2, 3]))?;
+//! write_frame(&mut wire, &("hello".to_owned(), vec![1u32, 2, 3]))?;
 //! let (text, nums): (String, Vec<u32>) = read_frame(&mut wire.as_slice())?;
 //! assert_eq!((text.as_str(), nums), ("hello", vec![1, 2, 3]));
 //! # Ok::<(), multiprocessing_examples::frame::FrameError>(())
@@ -78,12 +86,40 @@ pub enum FrameError {
     /// The payload is not a valid encoding of the expected type (garbage, or a wrong type).
     #[error("cannot decode the frame: {0}")]
     Decode(#[from] bincode::error::DecodeError),
+    /// The frame was written for another type than the one the reader expects.
+    #[error(
+        "frame of type {got:#018x} read as {expected} (sender and receiver disagree on the type)"
+    )]
+    WrongType {
+        /// The type the reader asked for.
+        expected: &'static str,
+        /// The tag found in the frame.
+        got: u64,
+    },
     /// The payload decoded but left bytes over: the two sides disagree about the type.
     #[error("frame has {0} unexpected trailing bytes (sender and receiver disagree on the type)")]
     Trailing(usize),
 }
 
-/// Serializes `value` to bincode bytes (no length prefix).
+/// The 8 bytes that name type `T` on the wire: FNV-1a of [`std::any::type_name`].
+pub fn type_tag<T: ?Sized>() -> u64 {
+    type_tag_of(std::any::type_name::<T>())
+}
+
+/// The tag of the type named `name` (as [`std::any::type_name`] spells it).
+pub fn type_tag_of(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Bytes a frame adds around the encoded value: the 4-byte length and the 8-byte type tag.
+pub const FRAME_OVERHEAD: usize = 4 + 8;
+
+/// Serializes `value` to bincode bytes (no length prefix, no tag).
 ///
 /// # Errors
 /// [`FrameError::Encode`] when `serialize` fails, [`FrameError::TooLarge`] above [`MAX_FRAME`].
@@ -119,17 +155,33 @@ pub fn write_frame<W: Write + ?Sized, T: Serialize + ?Sized>(
     w: &mut W,
     value: &T,
 ) -> Result<(), FrameError> {
-    let payload = encode(value)?;
-    let len = u32::try_from(payload.len()).map_err(|_| FrameError::TooLarge {
-        len: payload.len() as u64,
-        max: MAX_FRAME,
-    })?;
-    let mut buf = Vec::with_capacity(4 + payload.len());
-    buf.extend_from_slice(&len.to_le_bytes());
-    buf.extend_from_slice(&payload);
-    w.write_all(&buf)?;
+    w.write_all(&frame_bytes(value)?)?;
     w.flush()?;
     Ok(())
+}
+
+/// One whole frame (length, type tag, payload) as bytes, ready for a single `write_all`.
+///
+/// # Errors
+/// [`FrameError::Encode`], or [`FrameError::TooLarge`] when tag + payload exceed [`MAX_FRAME`]
+/// (the check includes the envelope, so what is sent is always what the reader accepts).
+pub fn frame_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, FrameError> {
+    let mut buf = vec![0u8; FRAME_OVERHEAD];
+    buf[4..FRAME_OVERHEAD].copy_from_slice(&type_tag::<T>().to_le_bytes());
+    bincode::serde::encode_into_std_write(value, &mut buf, config())?;
+    let body = buf.len() - 4;
+    if body > MAX_FRAME {
+        return Err(FrameError::TooLarge {
+            len: body as u64,
+            max: MAX_FRAME,
+        });
+    }
+    let len = u32::try_from(body).map_err(|_| FrameError::TooLarge {
+        len: body as u64,
+        max: MAX_FRAME,
+    })?;
+    buf[..4].copy_from_slice(&len.to_le_bytes());
+    Ok(buf)
 }
 
 /// Reads one frame; `Ok(None)` at a clean end-of-file between frames (every writer closed).
@@ -139,6 +191,20 @@ pub fn write_frame<W: Write + ?Sized, T: Serialize + ?Sized>(
 pub fn read_frame_opt<R: Read + ?Sized, T: DeserializeOwned>(
     r: &mut R,
 ) -> Result<Option<T>, FrameError> {
+    read_frame_limited(r, MAX_FRAME)
+}
+
+/// Like [`read_frame_opt`], with a smaller limit `max` (a server that expects small requests
+/// says so). The payload buffer grows with the bytes that actually arrive, so a peer that
+/// announces a big frame and stalls costs almost nothing.
+///
+/// # Errors
+/// See [`FrameError`].
+pub fn read_frame_limited<R: Read + ?Sized, T: DeserializeOwned>(
+    r: &mut R,
+    max: usize,
+) -> Result<Option<T>, FrameError> {
+    let max = max.min(MAX_FRAME);
     let mut prefix = [0u8; 4];
     let got = read_full(r, &mut prefix)?;
     if got == 0 {
@@ -149,19 +215,52 @@ pub fn read_frame_opt<R: Read + ?Sized, T: DeserializeOwned>(
     }
     let len = u32::from_le_bytes(prefix);
     let len = usize::try_from(len).unwrap_or(usize::MAX);
-    if len > MAX_FRAME {
+    if len > max {
         // Checked *before* allocating: a hostile prefix costs us nothing.
         return Err(FrameError::TooLarge {
             len: len as u64,
-            max: MAX_FRAME,
+            max,
         });
     }
-    let mut payload = vec![0u8; len];
-    let got = read_full(r, &mut payload)?;
+    // Grows as bytes arrive (at most 64 KiB reserved up front), not `len` at once.
+    let mut body = Vec::with_capacity(len.min(64 << 10));
+    let got = read_up_to(r, &mut body, len)?;
     if got < len {
         return Err(FrameError::Truncated { expected: len, got });
     }
-    decode(&payload).map(Some)
+    let Some((tag, payload)) = body.split_first_chunk::<8>() else {
+        return Err(FrameError::Truncated {
+            expected: 8,
+            got: len,
+        });
+    };
+    let tag = u64::from_le_bytes(*tag);
+    if tag != type_tag::<T>() {
+        return Err(FrameError::WrongType {
+            expected: std::any::type_name::<T>(),
+            got: tag,
+        });
+    }
+    decode(payload).map(Some)
+}
+
+/// Appends up to `len` bytes to `buf` (stops early at end-of-file); returns how many.
+fn read_up_to<R: Read + ?Sized>(r: &mut R, buf: &mut Vec<u8>, len: usize) -> io::Result<usize> {
+    let mut chunk = [0u8; 16 << 10];
+    let mut got = 0;
+    while got < len {
+        let want = (len - got).min(chunk.len());
+        match r.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                got += n;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Reads one frame; end-of-file is [`FrameError::Closed`].
@@ -445,7 +544,11 @@ mod tests {
         // A frame whose payload says "a Vec of 2^40 elements" (varint 0xFD + u64).
         let mut payload = vec![0xFD];
         payload.extend_from_slice(&(1u64 << 40).to_le_bytes());
-        let mut wire = u32::try_from(payload.len()).unwrap().to_le_bytes().to_vec();
+        let mut wire = u32::try_from(8 + payload.len())
+            .unwrap()
+            .to_le_bytes()
+            .to_vec();
+        wire.extend_from_slice(&type_tag::<Vec<u64>>().to_le_bytes());
         wire.extend_from_slice(&payload);
         let err = read_frame::<_, Vec<u64>>(&mut wire.as_slice()).unwrap_err();
         assert!(matches!(err, FrameError::Decode(_)), "{err}");
@@ -461,6 +564,54 @@ mod tests {
         let mut wire = Vec::new();
         write_frame(&mut wire, &(1u8, 2u8)).unwrap();
         let err = read_frame::<_, u8>(&mut wire.as_slice()).unwrap_err();
+        assert!(matches!(err, FrameError::WrongType { .. }), "{err}");
+        let err = decode::<u8>(&encode(&(1u8, 2u8)).unwrap()).unwrap_err();
         assert!(matches!(err, FrameError::Trailing(1)), "{err}");
+    }
+
+    #[test]
+    fn a_frame_of_another_type_is_refused() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &5u64).unwrap();
+        // Without the tag, bincode's zig-zag varint reads u64 5 as i64 -3.
+        assert_eq!(decode::<i64>(&encode(&5u64).unwrap()).unwrap(), -3);
+        let err = read_frame::<_, i64>(&mut wire.as_slice()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                FrameError::WrongType {
+                    expected: "i64",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(read_frame::<_, u64>(&mut wire.as_slice()).unwrap(), 5);
+    }
+
+    #[test]
+    fn size_check_includes_the_envelope() {
+        // A Vec<u8> of MAX_FRAME - 8 bytes encodes to MAX_FRAME - 8 + 5 bytes (varint length):
+        // fine alone, too big with the 8-byte tag.
+        let big = vec![0u8; MAX_FRAME - 8];
+        assert!(encode(&big).is_ok());
+        let err = frame_bytes(&big).unwrap_err();
+        assert!(matches!(err, FrameError::TooLarge { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_stalled_big_frame_allocates_only_what_arrived() {
+        let mut wire = (u32::try_from(MAX_FRAME).unwrap()).to_le_bytes().to_vec();
+        wire.extend_from_slice(&[0; 100]);
+        let err = read_frame::<_, Vec<u8>>(&mut wire.as_slice()).unwrap_err();
+        assert!(
+            matches!(err, FrameError::Truncated { got: 100, .. }),
+            "{err}"
+        );
+        let err = read_frame_limited::<_, Vec<u8>>(&mut wire.as_slice(), 1024).unwrap_err();
+        assert!(
+            matches!(err, FrameError::TooLarge { max: 1024, .. }),
+            "{err}"
+        );
     }
 }

@@ -32,6 +32,12 @@ pub use crate::tests;
 /// Runs the tests, prints `test name ... ok|FAILED`, checks that no child process is left, and
 /// exits with status 1 on any failure.
 pub fn run(tests: &[(&str, fn())]) -> ! {
+    run_then(tests, || Ok(()))
+}
+
+/// Like [`run`], with one more check after the tests (e.g. "no socket file left"): an `Err`
+/// counts as a failure.
+pub fn run_then(tests: &[(&str, fn())], last_check: impl FnOnce() -> Result<(), String>) -> ! {
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -53,6 +59,10 @@ pub fn run(tests: &[(&str, fn())]) -> ! {
     if !left.is_empty() {
         println!("child processes left behind (zombies or orphans): {left:?}");
         failed.push("no child process left behind");
+    }
+    if let Err(e) = last_check() {
+        println!("final check failed: {e}");
+        failed.push("final check");
     }
     println!(
         "\ntest result: {}. {} passed; {} failed",

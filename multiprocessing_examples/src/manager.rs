@@ -18,18 +18,27 @@
 //! ```
 //!
 //! Every request and reply is one [`crate::frame`]: bincode decoded with a size limit, so a
-//! misbehaving client cannot make the server allocate without bound. Each request is a round
+//! misbehaving client cannot make the server allocate without bound.
+//!
+//! The server does not trust its clients ([`ManagerLimits`]): a request may be at most
+//! `max_request` bytes, must arrive whole within `read_timeout` once it has started (a client
+//! that announces a big request and stalls is dropped), at most `max_clients` connections are
+//! served at once, integer updates are checked for overflow, and only the owner (who holds a
+//! random token given at start) can shut the server down. If the owner dies, the server
+//! removes its socket file and exits. Each request is a round
 //! trip through the kernel and a context switch; that is why a manager costs far more per
 //! update than an atomic in shared memory (`p15` prints both).
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
+use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +47,32 @@ use crate::spawn::{Reaped, SelfCommand, child_role, inherited_fd};
 
 /// The role of the manager server process.
 pub const MANAGER_ROLE: &str = "__course_manager";
+
+/// The environment variable that carries the owner's shutdown token to the server (the
+/// environment of a process is readable only by its user, unlike its command line).
+const TOKEN_ENV: &str = "COURSE_MANAGER_TOKEN";
+
+/// What the server accepts from its clients. Defaults: 1 MiB per request, 10 s to send a
+/// request once started, 32 clients at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManagerLimits {
+    /// Largest request frame accepted (bigger ones get an error and the connection closes).
+    pub max_request: usize,
+    /// Time a client has to send the rest of a request once its first byte arrived.
+    pub read_timeout: Duration,
+    /// Connections served at once; more are answered with an error and closed.
+    pub max_clients: usize,
+}
+
+impl Default for ManagerLimits {
+    fn default() -> Self {
+        Self {
+            max_request: 1 << 20,
+            read_timeout: Duration::from_secs(10),
+            max_clients: 32,
+        }
+    }
+}
 
 /// A value stored in the manager (a small subset of Python's objects).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,7 +133,8 @@ enum Request {
     Dict,
     ListAppend(Value),
     List,
-    Shutdown,
+    /// Stops the server; only with the owner's token.
+    Shutdown(u64),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -124,9 +160,7 @@ pub fn serve_if_manager() {
     if role.name != MANAGER_ROLE {
         return;
     }
-    // The parent passes its pid: comparing with getppid() later tells us whether it died.
-    let owner = role.parse_arg::<i32>(0).ok();
-    let code = match serve(owner) {
+    let code = match serve(&role) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("manager {}: {e}", std::process::id());
@@ -136,28 +170,73 @@ pub fn serve_if_manager() {
     std::process::exit(code);
 }
 
-fn serve(owner: Option<i32>) -> io::Result<()> {
+/// What the server needs to know, from its command line and environment.
+struct Config {
+    owner: nix::unistd::Pid,
+    path: PathBuf,
+    limits: ManagerLimits,
+    token: u64,
+}
+
+impl Config {
+    fn from_role(role: &crate::spawn::Role) -> io::Result<Self> {
+        let token = std::env::var(TOKEN_ENV)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| io::Error::other("no shutdown token"))?;
+        Ok(Self {
+            owner: nix::unistd::Pid::from_raw(role.parse_arg(0)?),
+            path: PathBuf::from(role.args.get(1).cloned().unwrap_or_default()),
+            limits: ManagerLimits {
+                max_request: role.parse_arg(2)?,
+                read_timeout: Duration::from_millis(role.parse_arg(3)?),
+                max_clients: role.parse_arg(4)?,
+            },
+            token,
+        })
+    }
+}
+
+fn serve(role: &crate::spawn::Role) -> io::Result<()> {
+    let config = Arc::new(Config::from_role(role)?);
     // The parent bound the socket and passed us the listening descriptor: no start-up race.
     let listener = UnixListener::from(inherited_fd(0)?);
-    // If the parent dies without stopping us (SIGKILL, abort), we are re-parented: then nobody
-    // will ever send Shutdown, so leave instead of lingering as an orphan. (The pid comes from
-    // the parent, not from our first getppid(): the parent may already be gone by then.)
-    let parent = owner.map_or_else(nix::unistd::getppid, nix::unistd::Pid::from_raw);
+    // If the owner dies without stopping us (SIGKILL, abort), we are re-parented: nobody will
+    // ever send Shutdown, so remove the socket file and leave instead of lingering as an
+    // orphan. (The owner's pid comes from the command line, not from our first getppid(): the
+    // owner may already be gone by then.)
+    let watched = Arc::clone(&config);
     std::thread::spawn(move || {
         loop {
-            if nix::unistd::getppid() != parent {
+            if nix::unistd::getppid() != watched.owner {
+                let _ = std::fs::remove_file(&watched.path);
                 std::process::exit(0);
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
     });
     let state = Arc::new(Mutex::new(State::default()));
+    let clients = Arc::new(AtomicUsize::new(0));
     for conn in listener.incoming() {
-        let Ok(conn) = conn else { continue };
-        let state = Arc::clone(&state);
+        let Ok(mut conn) = conn else { continue };
+        // A connection cap: each client costs a thread and a request buffer.
+        if clients.fetch_add(1, Ordering::SeqCst) >= config.limits.max_clients {
+            clients.fetch_sub(1, Ordering::SeqCst);
+            let _ = conn.set_write_timeout(Some(Duration::from_millis(100)));
+            let _ = frame::write_frame(&mut conn, &Response::Error("too many clients".into()));
+            continue;
+        }
+        let (state, clients, config) = (
+            Arc::clone(&state),
+            Arc::clone(&clients),
+            Arc::clone(&config),
+        );
         // One thread per connected process; the Mutex makes each request atomic.
         std::thread::spawn(move || {
-            if handle(conn, &state) == Flow::Stop {
+            let flow = handle(conn, &state, &config);
+            clients.fetch_sub(1, Ordering::SeqCst);
+            if flow == Flow::Stop {
+                let _ = std::fs::remove_file(&config.path);
                 std::process::exit(0);
             }
         });
@@ -171,21 +250,37 @@ enum Flow {
     Stop,
 }
 
-fn handle(mut conn: UnixStream, state: &Mutex<State>) -> Flow {
+fn handle(mut conn: UnixStream, state: &Mutex<State>, config: &Config) -> Flow {
+    let _ = conn.set_write_timeout(Some(config.limits.read_timeout));
     loop {
-        let req: Request = match frame::read_frame_opt(&mut conn) {
+        // Between requests a client may stay idle as long as it likes (it holds one of the
+        // capped connections); once a request starts, all of it must arrive in time.
+        if !wait_readable(&conn) {
+            return Flow::Continue;
+        }
+        let mut reader = Deadline {
+            conn: &conn,
+            until: Instant::now() + config.limits.read_timeout,
+        };
+        let req: Request = match frame::read_frame_limited(&mut reader, config.limits.max_request) {
             Ok(Some(r)) => r,
             Ok(None) => return Flow::Continue, // client closed
             Err(e) => {
-                // A bad frame (hostile length, garbage): answer with an error and drop the
+                // A bad, oversized or stalled request: answer with an error and drop the
                 // client; the server and other clients carry on.
                 let _ = frame::write_frame(&mut conn, &Response::Error(e.to_string()));
                 return Flow::Continue;
             }
         };
-        if matches!(req, Request::Shutdown) {
-            let _ = frame::write_frame(&mut conn, &Response::Done);
-            return Flow::Stop;
+        if let Request::Shutdown(token) = req {
+            if token == config.token {
+                let _ = frame::write_frame(&mut conn, &Response::Done);
+                return Flow::Stop;
+            }
+            let refused =
+                Response::Error("shutdown refused: only the owner can stop the manager".into());
+            let _ = frame::write_frame(&mut conn, &refused);
+            return Flow::Continue;
         }
         let resp = {
             let mut s = state
@@ -199,6 +294,47 @@ fn handle(mut conn: UnixStream, state: &Mutex<State>) -> Flow {
     }
 }
 
+/// Blocks until `conn` has something to read (or is closed); false on error.
+fn wait_readable(conn: &UnixStream) -> bool {
+    let mut fds = [libc::pollfd {
+        fd: conn.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    loop {
+        // SAFETY: `fds` is a valid array of one pollfd that outlives the call, and its length
+        // is passed with it; poll only writes `revents`.
+        let rc = unsafe { libc::poll(fds.as_mut_ptr(), 1, -1) };
+        if rc > 0 {
+            return true;
+        }
+        if rc < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
+}
+
+/// A reader with one deadline for a whole request: each read may wait only for what is left.
+struct Deadline<'a> {
+    conn: &'a UnixStream,
+    until: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request did not arrive in time",
+            ));
+        }
+        self.conn.set_read_timeout(Some(left))?;
+        let mut conn = self.conn;
+        conn.read(buf)
+    }
+}
+
 fn apply(s: &mut State, req: Request) -> Response {
     match req {
         Request::DictSet(k, v) => {
@@ -209,10 +345,13 @@ fn apply(s: &mut State, req: Request) -> Response {
         Request::DictIncr(k, by) => {
             let entry = s.dict.entry(k).or_insert(Value::Int(0));
             match entry {
-                Value::Int(v) => {
-                    *v += by;
-                    Response::Int(*v)
-                }
+                Value::Int(v) => match v.checked_add(by) {
+                    Some(sum) => {
+                        *v = sum;
+                        Response::Int(sum)
+                    }
+                    None => Response::Error(format!("integer overflow: {v} + {by}")),
+                },
                 other => Response::Error(format!("cannot add to {other}")),
             }
         }
@@ -222,7 +361,7 @@ fn apply(s: &mut State, req: Request) -> Response {
             Response::Done
         }
         Request::List => Response::List(s.list.clone()),
-        Request::Shutdown => Response::Done,
+        Request::Shutdown(_) => Response::Error("shutdown is handled by the server".into()),
     }
 }
 
@@ -231,6 +370,7 @@ fn apply(s: &mut State, req: Request) -> Response {
 pub struct Manager {
     server: Option<Reaped>,
     path: PathBuf,
+    token: u64,
 }
 
 impl Manager {
@@ -238,8 +378,18 @@ impl Manager {
     /// binary, which must call [`serve_if_manager`] first thing in `main`).
     ///
     /// # Errors
-    /// When the socket cannot be bound or the process cannot be started.
+    /// When the socket cannot be bound or the process cannot be started, or when called
+    /// inside a pool worker or a manager (a missing role check at the top of `main`).
     pub fn start() -> io::Result<Self> {
+        Self::start_with(ManagerLimits::default())
+    }
+
+    /// [`Manager::start`] with explicit [`ManagerLimits`].
+    ///
+    /// # Errors
+    /// See [`Manager::start`].
+    pub fn start_with(limits: ManagerLimits) -> io::Result<Self> {
+        crate::pool::refuse_inside_a_worker().map_err(io::Error::other)?;
         static N: AtomicU32 = AtomicU32::new(0);
         let path = std::env::temp_dir().join(format!(
             "course-manager-{}-{}.sock",
@@ -248,8 +398,14 @@ impl Manager {
         ));
         let _ = std::fs::remove_file(&path); // a leftover from a crashed run with our pid
         let listener = UnixListener::bind(&path)?;
+        let token = random_token()?;
         let spawned = SelfCommand::new(MANAGER_ROLE)
             .arg(std::process::id().to_string())
+            .arg(&path)
+            .arg(limits.max_request.to_string())
+            .arg(limits.read_timeout.as_millis().to_string())
+            .arg(limits.max_clients.to_string())
+            .env(TOKEN_ENV, token.to_string())
             .pass_fd(&listener)
             .and_then(SelfCommand::spawn);
         drop(listener); // the server has its own copy
@@ -257,6 +413,7 @@ impl Manager {
             Ok(child) => Ok(Self {
                 server: Some(Reaped::new(child)),
                 path,
+                token,
             }),
             Err(e) => {
                 let _ = std::fs::remove_file(&path);
@@ -287,13 +444,20 @@ impl Manager {
 impl Drop for Manager {
     fn drop(&mut self) {
         if let Ok(mut c) = ManagerClient::connect(&self.path) {
-            let _ = c.call(&Request::Shutdown);
+            let _ = c.call(&Request::Shutdown(self.token));
         }
         if let Some(server) = self.server.take() {
             let _ = server.wait_or_kill(Duration::from_secs(5));
         }
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// 8 random bytes from the kernel: the owner's shutdown token.
+fn random_token() -> io::Result<u64> {
+    let mut bytes = [0u8; 8];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(u64::from_le_bytes(bytes))
 }
 
 /// A connection to a manager: the dict and list proxies (`manager.dict()`, `manager.list()`).
@@ -425,5 +589,11 @@ mod tests {
         ));
         apply(&mut s, Request::ListAppend(Value::Int(7)));
         assert_eq!(s.list, [Value::Int(7)]);
+        apply(&mut s, Request::DictSet("m".into(), Value::Int(i64::MAX)));
+        assert!(matches!(
+            apply(&mut s, Request::DictIncr("m".into(), 1)),
+            Response::Error(ref e) if e.contains("overflow")
+        ));
+        assert_eq!(s.dict["m"], Value::Int(i64::MAX));
     }
 }

@@ -28,10 +28,16 @@
 //! environment variable, so it is *not* inherited by the child's own children.
 //!
 //! File descriptors (pipe ends, sockets, memfds) are passed by **inheritance**: every descriptor
-//! the standard library creates is close-on-exec, and [`SelfCommand::pass_fd`] makes exactly one
-//! of them survive `exec` at a known number (3, 4, …) in the child, which takes it back with
-//! [`inherited_fd`]. That is the Rust twin of Python's "share synchronized objects only through
-//! inheritance".
+//! the standard library creates is close-on-exec, and [`SelfCommand::pass_fd`] makes a
+//! duplicate (numbered 64 or more) survive `exec`; its number travels in the environment
+//! variable [`PASSED_FDS_ENV`], and the child takes it back with [`inherited_fd`]. That is the
+//! Rust twin of Python's "share synchronized objects only through inheritance".
+//!
+//! Why not move the descriptors to 3, 4, … with `dup2`? Between `fork` and `exec` the standard
+//! library keeps its own close-on-exec pipe open in the child to report an `exec` failure, at
+//! the lowest free numbers. `dup2` onto 3 or 4 can replace it: the failure report then lands in
+//! the *user's* pipe and `spawn` returns `Ok` for a program that never started. Clearing
+//! close-on-exec on our own high duplicate touches nothing else.
 
 use std::ffi::OsString;
 use std::io;
@@ -46,8 +52,13 @@ use wait_timeout::ChildExt;
 /// The argv flag that marks a re-executed child: `<exe> --course-child-role <role> <args…>`.
 pub const ROLE_FLAG: &str = "--course-child-role";
 
-/// The first descriptor number used by [`SelfCommand::pass_fd`] in the child (0–2 are stdio).
-pub const FIRST_PASSED_FD: RawFd = 3;
+/// The environment variable that lists the passed descriptors' numbers (`"64,65"`), in the
+/// order of the [`SelfCommand::pass_fd`] calls.
+pub const PASSED_FDS_ENV: &str = "COURSE_PASSED_FDS";
+
+/// The environment variable that holds the parent's pid, so a child can check at start that
+/// its parent is still the one that started it ([`exit_with_parent`]).
+pub const PARENT_PID_ENV: &str = "COURSE_PARENT_PID";
 
 /// How many descriptors one child may inherit through [`SelfCommand::pass_fd`].
 pub const MAX_PASSED_FDS: usize = 16;
@@ -110,7 +121,7 @@ pub fn role_from_args(args: impl IntoIterator<Item = OsString>) -> Option<Role> 
 #[derive(Debug)]
 pub struct SelfCommand {
     cmd: Command,
-    /// Close-on-exec duplicates (numbered ≥ 64) that `pre_exec` moves to 3, 4, … in the child.
+    /// Close-on-exec duplicates (numbered ≥ 64); `pre_exec` clears the flag so they survive.
     passed: Vec<OwnedFd>,
 }
 
@@ -126,6 +137,7 @@ impl SelfCommand {
         cmd.arg(ROLE_FLAG).arg(role);
         let (k, v) = utilities::output::clock_env();
         cmd.env(k, v);
+        cmd.env(PARENT_PID_ENV, std::process::id().to_string());
         Self {
             cmd,
             passed: Vec::new(),
@@ -175,8 +187,8 @@ impl SelfCommand {
         self
     }
 
-    /// Lets the child inherit `fd`. The child gets it as descriptor `3 + n` for the `n`-th call
-    /// (0-based) and takes it with [`inherited_fd`]`(n)`.
+    /// Lets the child inherit `fd`. The child takes the `n`-th passed descriptor (0-based) with
+    /// [`inherited_fd`]`(n)`.
     ///
     /// The parent keeps its own copy: drop it after spawning when the child must be the only
     /// writer (a pipe reader sees end-of-file only when *every* write end is closed).
@@ -187,8 +199,7 @@ impl SelfCommand {
         if self.passed.len() >= MAX_PASSED_FDS {
             return Err(io::Error::other("too many descriptors passed to one child"));
         }
-        // A close-on-exec duplicate numbered ≥ 64, so moving it to 3.. in the child can never
-        // overwrite another duplicate we still have to move.
+        // A close-on-exec duplicate numbered ≥ 64 (out of the way of std's low-numbered ones).
         // SAFETY: F_DUPFD_CLOEXEC on a valid borrowed fd returns a new fd that nobody else owns.
         let dup = unsafe { libc::fcntl(fd.as_fd().as_raw_fd(), libc::F_DUPFD_CLOEXEC, 64) };
         if dup < 0 {
@@ -205,16 +216,19 @@ impl SelfCommand {
     /// # Errors
     /// When the executable cannot be started.
     pub fn spawn(mut self) -> io::Result<Child> {
-        let moves: Vec<RawFd> = self.passed.iter().map(AsRawFd::as_raw_fd).collect();
-        if !moves.is_empty() {
-            // SAFETY: the closure runs in the forked child before exec and only calls dup2,
-            // which is async-signal-safe; it allocates nothing (the Vec was built before fork).
+        let fds: Vec<RawFd> = self.passed.iter().map(AsRawFd::as_raw_fd).collect();
+        let list: Vec<String> = fds.iter().map(ToString::to_string).collect();
+        // Always set (empty when nothing is passed): a grandchild never sees a stale list.
+        self.cmd.env(PASSED_FDS_ENV, list.join(","));
+        if !fds.is_empty() {
+            // SAFETY: the closure runs in the forked child before exec. It only calls fcntl,
+            // which is async-signal-safe, and allocates nothing (the Vec was built before
+            // fork). It changes only the flags of our own duplicates: no other descriptor,
+            // std's exec-error pipe included, is touched.
             unsafe {
                 self.cmd.pre_exec(move || {
-                    for (i, &src) in moves.iter().enumerate() {
-                        // dup2 clears close-on-exec on the new number, so it survives exec.
-                        let target = FIRST_PASSED_FD + RawFd::try_from(i).unwrap_or(0);
-                        if libc::dup2(src, target) < 0 {
+                    for &fd in &fds {
+                        if libc::fcntl(fd, libc::F_SETFD, 0) < 0 {
                             return Err(io::Error::last_os_error());
                         }
                     }
@@ -271,7 +285,17 @@ pub fn inherited_fd(n: usize) -> io::Result<OwnedFd> {
             "inherited fd #{n} was already taken"
         )));
     }
-    let fd = FIRST_PASSED_FD + RawFd::try_from(n).unwrap_or(0);
+    let listed = std::env::var(PASSED_FDS_ENV).unwrap_or_default();
+    let fd: RawFd = listed
+        .split(',')
+        .nth(n)
+        .and_then(|f| f.trim().parse().ok())
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("inherited fd #{n}: not in {PASSED_FDS_ENV}={listed:?}"),
+            )
+        })?;
     // SAFETY: F_GETFD only queries flags; it fails with EBADF if `fd` is not open.
     if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
         return Err(io::Error::new(
@@ -327,13 +351,18 @@ pub fn wait_or_kill(child: &mut Child, timeout: Duration) -> io::Result<Waited> 
 
 /// A [`Child`] that is killed and reaped when dropped, unless it was waited for already.
 /// Use it so an early `?` return or a panic in the parent cannot leave a zombie or an orphan.
+///
+/// Only the process that created the guard acts on drop: a copy that reaches a forked child
+/// (captured by a [`fork_child`] closure) is dropped there without touching the process, which
+/// is not that child's child (waiting would fail with `ECHILD`, and killing it would kill the
+/// parent's child).
 #[derive(Debug)]
-pub struct Reaped(Option<Child>);
+pub struct Reaped(Option<Child>, u32);
 
 impl Reaped {
     /// Guards `child`.
     pub fn new(child: Child) -> Self {
-        Self(Some(child))
+        Self(Some(child), std::process::id())
     }
 
     /// The child's pid.
@@ -370,6 +399,9 @@ impl Reaped {
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        if self.1 != std::process::id() {
+            return; // a forked copy: the child is not ours to kill
+        }
         if let Some(mut child) = self.0.take()
             && child.try_wait().ok().flatten().is_none()
         {
@@ -383,30 +415,65 @@ impl Drop for Reaped {
 /// return value and never returns from this call. The parent must `waitpid` it.
 ///
 /// After `fork` only the calling thread exists in the child, but every lock another thread held
-/// stays locked forever (that includes stdout's lock and the allocator's). So in a program that
-/// has (or may have) more than one thread, the child may only call async-signal-safe functions
-/// or `exec`. This helper flushes stdout before forking and leaves the child with `_exit`,
-/// so the parent's buffered output is not printed twice.
+/// stays locked forever (stdout's lock, the allocator's). So this helper accepts only a
+/// **single-threaded** caller: it counts the entries of `/proc/self/task` and panics if there
+/// is more than one. Then the child may allocate, print and flush like any program. It flushes
+/// stdout before forking (so buffered output is not printed twice) and leaves with `_exit`.
 ///
 /// # Safety
-/// The process must be single-threaded at the time of the call, or `f` must call only
-/// async-signal-safe functions (no allocation, no `println!`, no locks).
+/// Everything `f` captures by value is moved into the child and **dropped there**, in a
+/// process that shares the parent's files, sockets and shared memory. The caller must make
+/// sure those destructors are harmless when run in the child: they must not delete a file or
+/// shared-memory name the parent still uses, close a connection the parent relies on, or act
+/// on the parent's children ([`Reaped`] checks its owner's pid for exactly this reason).
+///
+/// # Panics
+/// When the calling process has more than one thread.
 ///
 /// # Errors
 /// When `fork` fails (e.g. the process limit is reached).
 pub unsafe fn fork_child(f: impl FnOnce() -> i32) -> nix::Result<nix::unistd::Pid> {
     use std::io::Write;
+    let threads = thread_count();
+    assert!(
+        threads <= 1,
+        "fork_child needs a single-threaded process, this one has {threads} threads \
+         (a lock held by another thread would stay locked forever in the child)"
+    );
     let _ = io::stdout().flush();
-    // SAFETY: forwarded to the caller (see `# Safety`).
+    // SAFETY: the process has one thread (asserted above, and only this thread could start
+    // another), so no lock can be held by a thread that does not exist in the child.
     match unsafe { nix::unistd::fork() }? {
         nix::unistd::ForkResult::Parent { child } => Ok(child),
         nix::unistd::ForkResult::Child => {
             let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(101);
-            let _ = io::stdout().flush();
+            let _ = io::stdout().flush(); // fine: single-threaded, so the lock is free
             // SAFETY: _exit ends the child at once, without running the parent's atexit
             // handlers or destructors a second time.
             unsafe { libc::_exit(code) }
         }
+    }
+}
+
+/// The number of threads of this process (`/proc/self/task` entries; 1 if unreadable).
+pub fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(1, Iterator::count)
+}
+
+/// For a child started by [`SelfCommand`]: ask the kernel to SIGKILL us when the parent thread
+/// that started us ends (`PR_SET_PDEATHSIG`), then check that the parent is still the one
+/// that started us (it may have died before the request was made). If it is gone, exit now.
+///
+/// A busy child never reads its socket, so it would not notice its parent's death by itself;
+/// Python's pool has the same gap (its workers are daemonic only for a clean exit).
+pub fn exit_with_parent() {
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and changes only our own setting.
+    let _ = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
+    let expected = std::env::var(PARENT_PID_ENV)
+        .ok()
+        .and_then(|p| p.parse::<i32>().ok());
+    if expected.is_some_and(|p| nix::unistd::getppid().as_raw() != p) {
+        std::process::exit(1); // the parent died before we could ask: nobody will use us
     }
 }
 

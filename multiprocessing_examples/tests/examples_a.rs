@@ -347,7 +347,7 @@ fn p20_serialization_failure() {
         s.contains("Serialization failed: cannot serialize an open file handle"),
         "{s}"
     );
-    let writer = pid_of(s, "Child: writing through inherited descriptor 3");
+    let writer = pid_of(s, "Child: writing through inherited descriptor");
     assert!(
         s.contains(&format!(
             "File now contains: \"written by child {writer} through an inherited descriptor\\n\""

@@ -29,8 +29,10 @@ fn child(role: &multiprocessing_examples::spawn::Role) -> Result<(), Box<dyn std
         }
         "garbage" => {
             let mut f = std::fs::File::from(multiprocessing_examples::spawn::inherited_fd(0)?);
-            // A plausible length (9) and 9 bytes that are not a valid String (bad UTF-8 + junk).
-            f.write_all(&9u32.to_le_bytes())?;
+            // A plausible length, the right type tag, and 9 bytes that are not a valid String
+            // (bad UTF-8 + junk).
+            f.write_all(&17u32.to_le_bytes())?;
+            f.write_all(&multiprocessing_examples::frame::type_tag::<String>().to_le_bytes())?;
             f.write_all(&[8, 0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0xFA, 0xF9, 0xF8])?;
         }
         "echo" => {

@@ -5,7 +5,7 @@
 //!
 //! [`ProcessQueue<T>`] is `multiprocessing.Queue` for one type `T`: an OS pipe carrying
 //! length-prefixed bincode frames. The child inherits the write end (passed on purpose, as
-//! descriptor 3), `put`s a `String`, and exits; the parent `get`s it, then waits for the child.
+//! an inherited descriptor), `put`s a `String`, and exits; the parent `get`s it, then waits for the child.
 //! A third child sends 100 items: they arrive complete and in order, and the reader learns
 //! that there are no more when the child's end closes. The reader checks every frame's length against a maximum before allocating, so a confused
 //! or hostile child cannot make the parent allocate gigabytes.

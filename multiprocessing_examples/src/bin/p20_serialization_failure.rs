@@ -20,7 +20,7 @@
 //! Expected output (pids and paths vary):
 //! ```text
 //! [   0.000s] pid 1000    main         | Serialization failed: cannot serialize an open file handle (fd 3): pass it by inheritance instead
-//! [   0.004s] pid 1001    main         | Child: writing through inherited descriptor 3
+//! [   0.004s] pid 1001    main         | Child: writing through inherited descriptor 64
 //! [   0.005s] pid 1000    main         | File now contains: "written by child 1001 through an inherited descriptor\n"
 //! ```
 
