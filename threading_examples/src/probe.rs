@@ -25,8 +25,9 @@ pub struct SimultaneityProbe {
 #[derive(Debug)]
 pub struct ProbeCursor {
     me: usize,
-    /// Time of this worker's previous tick; `None` before its first one (the time between
-    /// making the cursor and the first tick may include waiting, so it proves nothing).
+    /// Time just before this worker's previous look at the others; `None` before its first
+    /// tick (the time between making the cursor and the first tick may include waiting, so it
+    /// proves nothing).
     last: Option<Instant>,
     others: u64,
 }
@@ -65,15 +66,19 @@ impl SimultaneityProbe {
     /// Records one slice of work by `cursor`'s worker and checks the others' progress.
     pub fn tick(&self, cursor: &mut ProbeCursor) {
         self.progress[cursor.me].fetch_add(1, Relaxed);
-        let now = Instant::now();
+        // The clock is read on both sides of the look at the others: the window judged runs
+        // from *before* the previous look to *after* this one, so a pause anywhere in it (even
+        // between a look and its clock reading) makes it longer than GAP and proves nothing.
+        let before = Instant::now();
         let others = self.others(cursor.me);
+        let after = Instant::now();
         let ran_all_along = cursor
             .last
-            .is_some_and(|last| now.duration_since(last) < Self::GAP);
+            .is_some_and(|last| after.duration_since(last) < Self::GAP);
         if others != cursor.others && ran_all_along {
             self.sightings.fetch_add(1, Relaxed);
         }
-        cursor.last = Some(now);
+        cursor.last = Some(before);
         cursor.others = others;
     }
 

@@ -7,33 +7,37 @@
 
 mod common;
 
-use common::float_after;
+use common::{after, float_after};
 use std::sync::{Mutex, PoisonError};
-use utilities::testkit::{numbers_after, run_ok as run, seconds_on_line};
+use utilities::testkit::{numbers_after, run_ok as run, seconds_on_line, skip_claim};
 
 /// Tests that measure CPU time take this lock, so they never compete with each other.
 static CPU: Mutex<()> = Mutex::new(());
 
-/// The 1-minute load average, if the OS reports one.
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+/// Below this many cores (CPU time ÷ wall time) the two threads did not get two cores, and the
+/// examples print "machine busy" instead of a speedup (the same bar as in t14 and t15).
+const BUSY_BELOW: f64 = 1.5;
+
+fn cores_here() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Every "cores in use: X" figure, in order.
+fn cores_in_use(s: &str) -> Vec<f64> {
+    s.lines()
+        .filter(|l| l.contains("cores in use:"))
+        .map(|l| float_after(l, "cores in use:"))
+        .collect()
 }
 
 #[test]
 fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
     let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let cores = cores_here();
     // Up to three attempts: the machine is shared, and one clear result is enough.
-    let mut speedups = Vec::new();
+    let mut tries = Vec::new(); // (speedup, cores the threads got)
     let mut sightings = Vec::new();
-    let mut busiest = 0.0_f64;
     for _ in 0..3 {
-        busiest = busiest.max(load_average().unwrap_or(0.0));
         let out = run(env!("CARGO_BIN_EXE_t14_thread_cpu_demo"), 1.0);
         let s = &out.stdout;
         assert!(s.contains(&format!("on {cores} cores")), "{s}");
@@ -44,55 +48,71 @@ fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
             "the printed speedup is sequential / threaded\n{s}"
         );
         if cores < 2 {
-            return; // one core: nothing can run at the same time
+            skip_claim(
+                "t14: two threads are faster than one",
+                "this machine has one core",
+            );
+            return;
         }
-        speedups.push(speedup);
+        let got = float_after(s, "(the threads got");
+        let busy = s.contains("machine busy: this run can't show the speedup");
+        assert_eq!(
+            busy,
+            got < BUSY_BELOW,
+            "the busy note must appear exactly when the threads got < {BUSY_BELOW} cores\n{s}"
+        );
         sightings.extend(numbers_after(s, "computing at once:"));
-        busiest = busiest.max(load_average().unwrap_or(0.0));
-        if speedup >= 1.3 && sightings.iter().any(|&n| n > 0) {
+        tries.push((speedup, got));
+        if !busy && speedup >= 1.3 && sightings.iter().any(|&n| n > 0) {
             return;
         }
     }
-    // No GIL means the threads were on two cores at the same instant, at least sometimes.
+    // No GIL means the threads were on two cores at the same instant, at least sometimes: this
+    // needs only moments of overlap, not idle cores.
     assert!(
         sightings.iter().any(|&n| n > 0),
         "the two threads never computed at the same instant: {sightings:?}"
     );
-    // A wall-clock speedup also needs idle cores. When other programs keep the cores busy, the
-    // OS shares time out per program (per session), not per thread, so two threads get no more
-    // than one did. The speedup is therefore checked only when the load average (other work)
-    // left at least 1.3 cores free for the whole test.
-    #[allow(clippy::cast_precision_loss)]
-    let busy = busiest > cores as f64 - 1.3;
-    assert!(
-        busy,
-        "no speedup ≥ 1.3 on {cores} cores in 3 runs ({speedups:?}) though the load was only {busiest}"
-    );
-    eprintln!(
-        "note: speedups {speedups:?} not checked: load average {busiest} on {cores} cores; \
-         simultaneous progress seen {sightings:?}"
-    );
+    // The speedup is judged only on runs whose threads got their cores.
+    let judged: Vec<_> = tries.iter().filter(|&&(_, c)| c >= BUSY_BELOW).collect();
+    if judged.is_empty() {
+        skip_claim(
+            "t14: two threads are >= 1.3x faster than one on 2 cores",
+            &format!(
+                "the threads never got two cores (speedup, cores): {tries:?}; moments at once: {sightings:?}"
+            ),
+        );
+        return;
+    }
+    panic!("no speedup >= 1.3 though the threads got their cores (speedup, cores): {judged:?}");
 }
 
-#[test]
-fn t15_simulated_gil_gives_pythons_result() {
-    let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
-    let out = run(env!("CARGO_BIN_EXE_t15_simulated_gil"), 0.5);
-    let s = &out.stdout;
-    // With the GIL, never two threads computing at the same instant...
-    let with_gil = numbers_after(s, "with GIL");
-    assert_eq!(with_gil, [0], "{s}");
-    // ... so two threads take about as long as one (on idle cores no GIL would give ≈ 0.5).
-    // Wall-clock ratios need idle cores: on a saturated machine they are noise (see t14).
-    let gil = float_after(s, "GIL: 2 threads / 1 thread =");
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    #[allow(clippy::cast_precision_loss)]
-    if load_average().is_some_and(|l| l < cores as f64 - 0.5) {
+/// The claims of one t15 run that hold on any machine; returns the two wall-clock ratios that
+/// can be judged only when the runs got their cores, as (judgeable?, holds?) pairs.
+fn t15_check_once(s: &str, cores: usize) -> [(bool, bool, String); 2] {
+    // With the GIL, never two threads computing at the same instant, and never more than one
+    // core's worth of CPU time, whatever the machine is doing.
+    assert_eq!(numbers_after(s, "with GIL"), [0], "{s}");
+    let [one_cores, free_cores, gil_cores] = cores_in_use(s)[..] else {
+        panic!("three 'cores in use' lines expected\n{s}");
+    };
+    assert!(
+        gil_cores <= 1.2,
+        "the GIL lets one thread compute at a time: {gil_cores} cores\n{s}"
+    );
+    // Without it, on two cores, the threads do compute at the same instant.
+    if cores >= 2 {
         assert!(
-            gil >= 0.7,
-            "the GIL should serialise the threads: {gil}\n{s}"
+            numbers_after(s, "no GIL").first().is_some_and(|&n| n > 0),
+            "no GIL, yet never simultaneous\n{s}"
         );
     }
+    let busy = s.contains("machine busy: this run can't show the speedup");
+    assert_eq!(
+        busy,
+        cores >= 2 && free_cores < BUSY_BELOW,
+        "the busy note must appear exactly when no GIL got < {BUSY_BELOW} cores\n{s}"
+    );
     // Releasing it around the sleeps lets the two 1 s waits overlap; holding it does not.
     let released = seconds_on_line(s, "GIL released while sleeping");
     let held = seconds_on_line(s, "GIL held while sleeping");
@@ -105,20 +125,89 @@ fn t15_simulated_gil_gives_pythons_result() {
         [2, 1],
         "{s}"
     );
+    // A std Mutex is not reentrant (Python's RLock is); parking_lot's ReentrantMutex is.
+    assert!(
+        s.contains("std Mutex, locked again by its holder: try_lock says WouldBlock"),
+        "{s}"
+    );
+    assert!(
+        s.contains("ReentrantMutex, locked again by its holder: ok, held twice")
+            && s.contains("another thread's try_lock: busy"),
+        "{s}"
+    );
+    // The wall-clock ratios, judged only when the runs got the cores they need.
+    let one = seconds_on_line(s, "CPU, 1 thread");
+    let free = seconds_on_line(s, "CPU, 2 threads, no GIL");
+    let gil = float_after(s, "GIL: 2 threads / 1 thread =");
+    [
+        (
+            cores >= 2 && !busy,
+            free <= 0.8 * one,
+            format!("no GIL {free} s vs 1 thread {one} s, with {free_cores:.2} cores"),
+        ),
+        (
+            one_cores >= 0.9 && gil_cores >= 0.9,
+            gil >= 0.7,
+            format!("GIL / 1 thread = {gil}, cores: 1 thread {one_cores:.2}, GIL {gil_cores:.2}"),
+        ),
+    ]
 }
 
 #[test]
-fn t07_the_lock_is_slower_than_the_atomic() {
+fn t15_simulated_gil_gives_pythons_result() {
     let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
-    // Each time is already the best of 3 inside the binary; a lock round trip per increment
-    // (with two threads queueing) costs several times one atomic add, so 1.5× leaves a margin.
+    let cores = cores_here();
+    let claims = [
+        "t15: without the GIL two threads beat one (no GIL <= 0.8 x one thread)",
+        "t15: with the GIL two threads are no faster than one (>= 0.7 x one thread)",
+    ];
+    let mut notes: [Vec<String>; 2] = Default::default();
+    let mut decided = [false, false];
+    // Up to three runs, until both timing claims could be judged.
+    for _ in 0..3 {
+        let out = run(env!("CARGO_BIN_EXE_t15_simulated_gil"), 0.5);
+        let s = &out.stdout;
+        for (k, (judgeable, holds, note)) in t15_check_once(s, cores).into_iter().enumerate() {
+            if decided[k] {
+                continue;
+            }
+            if judgeable {
+                assert!(holds, "{}: {note}\n{s}", claims[k]);
+                decided[k] = true;
+            } else {
+                notes[k].push(note);
+            }
+        }
+        if decided == [true, true] {
+            return;
+        }
+    }
+    for k in 0..2 {
+        if !decided[k] {
+            skip_claim(
+                claims[k],
+                &format!("the runs never got the cores: {}", notes[k].join("; ")),
+            );
+        }
+    }
+}
+
+#[test]
+fn t07_the_lock_costs_more_than_the_atomic() {
+    let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
+    // Each figure is the cheapest of 3 runs inside the binary, in CPU time, which time given to
+    // other programs does not inflate. A lock and unlock per increment costs several atomic
+    // adds (3× to 8× measured here, idle or loaded), so 1.5× leaves a margin.
     let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
     let s = &out.stdout;
-    let mutex = seconds_on_line(s, "Mutex, best of 3: Time taken");
-    let atomic = seconds_on_line(s, "Atomic, best of 3: Time taken");
-    assert!(mutex >= atomic, "mutex {mutex} s, atomic {atomic} s\n{s}");
+    let mutex = float_after(after(s, "Mutex, best of 3:"), "(CPU time");
+    let atomic = float_after(after(s, "Atomic, best of 3:"), "(CPU time");
+    assert!(
+        mutex >= atomic,
+        "CPU time: mutex {mutex} s, atomic {atomic} s\n{s}"
+    );
     // The ratio the binary prints is computed from the unrounded times.
-    let ratio = float_after(s, "The lock is");
+    let ratio = float_after(s, "The lock costs");
     assert!(
         ratio > 1.5,
         "the lock should cost more than the atomic: {ratio}×\n{s}"

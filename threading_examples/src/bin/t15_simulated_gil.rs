@@ -16,14 +16,28 @@
 //!   release it) blocks everyone.
 //!
 //! Compare with t14, where the same CPU work without the GIL runs ≈ 2× faster on 2 idle cores.
+//! Each CPU line also prints the cores the process really used (CPU time ÷ wall time): with the
+//! GIL it never exceeds one core, whatever the machine; without it, about 2 on 2 idle cores. When
+//! the no-GIL run got well under 2 cores, other programs had them, and the program says
+//! "machine busy: this run can't show the speedup" rather than let a slow "no GIL" line teach
+//! the opposite; the count of moments both threads computed at once still tells them apart.
+//!
+//! **A `Mutex` is not reentrant.** `CPython`'s GIL, like Python's `threading.RLock`, may be taken
+//! again by the thread that holds it. A std `Mutex` may not: locking it twice on one thread
+//! deadlocks (or panics), which is why `io_task` below computes with `gil = false` while it holds
+//! the GIL. The last part shows it safely with `try_lock` (`WouldBlock`, not a hang), then
+//! `parking_lot::ReentrantMutex`, Rust's `RLock`: the holder may lock it again, other threads wait.
 //!
 //! Run: `cargo run --bin t15_simulated_gil`
 //!
 //! Expected output (scale 1.0, 2 idle cores; CPU times depend on the machine):
 //! ```text
 //! CPU, 1 thread: Time taken: 0.150 s
+//!   cores in use: 1.00
 //! CPU, 2 threads, no GIL: Time taken: 0.076 s
+//!   cores in use: 1.97
 //! CPU, 2 threads, with GIL: Time taken: 0.152 s
+//!   cores in use: 1.00
 //! GIL: 2 threads / 1 thread = 1.01 (Python's result: no speedup)
 //! Moments both threads were computing at once: no GIL 9120, with GIL 0
 //! I/O, 2 threads x 1 s, GIL released while sleeping: Time taken: 1.002 s
@@ -36,14 +50,17 @@
 //! Timeline: 0 → 2.003 s, one column = 0.067 s
 //! sleep 1 |███████████████               | 0.001 → 1.001 s
 //! sleep 2 |               ███████████████| 1.002 → 2.003 s
+//! std Mutex, locked again by its holder: try_lock says WouldBlock (lock() would deadlock: not reentrant, unlike Python's RLock)
+//! parking_lot::ReentrantMutex, locked again by its holder: ok, held twice (like Python's RLock); another thread's try_lock: busy
 //! ```
 
+use parking_lot::ReentrantMutex;
 use std::hint::black_box;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, TryLockError};
 use std::thread;
 use std::time::Duration;
 use threading_examples::SimultaneityProbe;
-use utilities::{Stopwatch, Timeline, print_time_taken, sleep_secs};
+use utilities::{Stopwatch, Timeline, cores_used, print_time_taken, process_cpu_time, sleep_secs};
 
 /// The simulated Global Interpreter Lock.
 static GIL: Mutex<()> = Mutex::new(());
@@ -71,28 +88,81 @@ fn cpu_work(slices: u64, gil: bool, probe: &SimultaneityProbe, me: usize) -> u64
     count
 }
 
-/// Runs the CPU work in two threads at once; returns the best time of 3 rounds and the probe's
-/// sightings over all rounds.
-fn two_threads(gil: bool) -> (Duration, u64) {
-    let probe = SimultaneityProbe::new(2);
-    let best = (0..3)
+/// Runs `f` 3 times; returns the best time and the cores the process used in that round.
+fn best_of_3(f: impl Fn()) -> (Duration, f64) {
+    (0..3)
         .map(|_| {
+            let cpu = process_cpu_time();
             let sw = Stopwatch::start();
-            thread::scope(|s| {
-                s.spawn(|| cpu_work(SLICES, gil, &probe, 0));
-                s.spawn(|| cpu_work(SLICES, gil, &probe, 1));
-            });
-            sw.elapsed()
+            f();
+            let wall = sw.elapsed();
+            (wall, cores_used(process_cpu_time() - cpu, wall))
         })
-        .min()
-        .unwrap_or_default();
-    (best, probe.sightings())
+        .min_by_key(|&(wall, _)| wall)
+        .unwrap_or_default()
+}
+
+/// Runs the CPU work in two threads at once; returns the best time of 3 rounds, the cores used
+/// in that round and the probe's sightings over all rounds.
+fn two_threads(gil: bool) -> (Duration, f64, u64) {
+    let probe = SimultaneityProbe::new(2);
+    let (best, cores) = best_of_3(|| {
+        thread::scope(|s| {
+            s.spawn(|| cpu_work(SLICES, gil, &probe, 0));
+            s.spawn(|| cpu_work(SLICES, gil, &probe, 1));
+        });
+    });
+    (best, cores, probe.sightings())
+}
+
+/// Prints a CPU line: the time, then the cores in use.
+fn print_cpu(label: &str, time: Duration, cores: f64) {
+    print_time_taken(label, time);
+    println!("  cores in use: {cores:.2}");
+}
+
+/// A std `Mutex` cannot be locked again by its holder; `parking_lot::ReentrantMutex` can.
+fn reentrancy() {
+    let std_lock = Mutex::new(());
+    let _held = std_lock.lock().unwrap_or_else(PoisonError::into_inner);
+    // `std_lock.lock()` here would never return (or panic): try_lock shows it without hanging.
+    let again = match std_lock.try_lock() {
+        Err(TryLockError::WouldBlock) => "WouldBlock",
+        Err(TryLockError::Poisoned(_)) => "poisoned",
+        Ok(_) => "ok",
+    };
+    println!(
+        "std Mutex, locked again by its holder: try_lock says {again} (lock() would deadlock: \
+         not reentrant, unlike Python's RLock)"
+    );
+
+    let rlock = ReentrantMutex::new(());
+    let outer = rlock.lock();
+    let inner = rlock.lock(); // the same thread: just counts one level deeper
+    let other = thread::scope(|s| {
+        s.spawn(|| {
+            if rlock.try_lock().is_some() {
+                "free"
+            } else {
+                "busy"
+            }
+        })
+        .join()
+        .expect("the probing thread panicked")
+    });
+    drop((inner, outer));
+    println!(
+        "parking_lot::ReentrantMutex, locked again by its holder: ok, held twice (like \
+         Python's RLock); another thread's try_lock: {other}"
+    );
 }
 
 /// A Python-style I/O task: a little computing with the GIL, then a 1 s wait (recorded on
 /// `timeline`).
 fn io_task(release_while_sleeping: bool, timeline: &Timeline, name: &str) {
     let held = GIL.lock().unwrap_or_else(PoisonError::into_inner);
+    // `gil = false`: this thread holds the GIL already, and a std Mutex is not reentrant, so
+    // `cpu_work` locking it again would deadlock (Python's RLock would allow it; see `reentrancy`).
     black_box(cpu_work(1, false, &SimultaneityProbe::new(1), 0));
     if release_while_sleeping {
         drop(held); // what CPython does around every blocking call
@@ -120,29 +190,34 @@ fn io_pair(release_while_sleeping: bool, label: &str) {
 fn main() {
     utilities::output::start_clock();
 
+    let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
+
     // One thread does both halves of the work, back to back.
-    let one = (0..3)
-        .map(|_| {
-            let sw = Stopwatch::start();
-            let total = cpu_work(2 * SLICES, true, &SimultaneityProbe::new(1), 0);
-            assert_eq!(total, 2 * SLICES * SLICE);
-            sw.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
-    print_time_taken("CPU, 1 thread", one);
-    let (free, free_seen) = two_threads(false);
-    print_time_taken("CPU, 2 threads, no GIL", free);
-    let (with_gil, gil_seen) = two_threads(true);
-    print_time_taken("CPU, 2 threads, with GIL", with_gil);
+    let (one, one_cores) = best_of_3(|| {
+        let total = cpu_work(2 * SLICES, true, &SimultaneityProbe::new(1), 0);
+        assert_eq!(total, 2 * SLICES * SLICE);
+    });
+    print_cpu("CPU, 1 thread", one, one_cores);
+    let (free, free_cores, free_seen) = two_threads(false);
+    print_cpu("CPU, 2 threads, no GIL", free, free_cores);
+    let (with_gil, gil_cores, gil_seen) = two_threads(true);
+    print_cpu("CPU, 2 threads, with GIL", with_gil, gil_cores);
     println!(
         "GIL: 2 threads / 1 thread = {:.2} (Python's result: no speedup)",
         with_gil.as_secs_f64() / one.as_secs_f64()
     );
+    if cores >= 2 && free_cores < 1.5 {
+        println!(
+            "machine busy: this run can't show the speedup (no GIL got {free_cores:.2} of \
+             {cores} cores); the moments below still tell the two apart"
+        );
+    }
     println!(
         "Moments both threads were computing at once: no GIL {free_seen}, with GIL {gil_seen}"
     );
 
     io_pair(true, "I/O, 2 threads x 1 s, GIL released while sleeping");
     io_pair(false, "I/O, 2 threads x 1 s, GIL held while sleeping");
+
+    reentrancy();
 }
