@@ -18,6 +18,13 @@ pub const EXAMPLES_DIR: &str = "examples";
 pub const EXERCISES_DIR: &str = "exercises";
 /// Where other generated files go (copied charts, extracted tables), relative to `book/src/`.
 pub const GEN_DIR: &str = "gen";
+/// The files `cargo run -- book` writes into `gen/` for hand-written pages to include (besides
+/// `gen/docs/`, a copy of `comparison/docs/`).
+pub const GEN_FILES: &[&str] = &[
+    "comparison-results.md",
+    "readme-choosing.md",
+    "readme-glossary.md",
+];
 /// Where recordings live, relative to `book/src/` (committed).
 pub const RECORDED_DIR: &str = "recorded";
 /// The page that maps the Python originals to the pages of this book.

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use course::CATALOGUE;
 use course::book::{
-    self, BOOK_CHAPTERS, EXAMPLES_DIR, EXERCISE_CHAPTERS, EXERCISES_DIR, GEN_DIR, RECORDED_DIR,
-    RecordMeta,
+    self, BOOK_CHAPTERS, EXAMPLES_DIR, EXERCISE_CHAPTERS, EXERCISES_DIR, GEN_DIR, GEN_FILES,
+    RECORDED_DIR, RecordMeta,
 };
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -48,13 +48,18 @@ fn generated_pages() -> BTreeSet<String> {
     for (chapter, _) in EXERCISE_CHAPTERS {
         set.insert(format!("{EXERCISES_DIR}/{chapter}.md"));
     }
-    set.insert(format!("{GEN_DIR}/comparison-results.md"));
+    for file in GEN_FILES {
+        set.insert(format!("{GEN_DIR}/{file}"));
+    }
     set
 }
 
 /// A generated directory's file: it exists once the book was built, and only then.
 fn is_generated(rel: &str) -> bool {
-    rel.starts_with(&format!("{GEN_DIR}/")) || generated_pages().contains(rel)
+    let copied_chart = rel
+        .strip_prefix(&format!("{GEN_DIR}/docs/"))
+        .is_some_and(|f| Path::new(ROOT).join("comparison/docs").join(f).is_file());
+    copied_chart || generated_pages().contains(rel)
 }
 
 /// Lexically normalised `base/rel` (`..` and `.` resolved), relative to `book/src/` when inside it.

@@ -24,10 +24,13 @@ const bookDir = path.resolve(process.argv[2] ?? path.join(root, 'target', 'book'
 const screensDir = path.resolve(process.argv[3] ?? path.join(root, 'target', 'book-screens'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
+// [page, file, element to scroll to (or null for the top)]
 const SCREENSHOTS = [
-  ['introduction.html', 'introduction.png'],
-  ['examples/t08_deadlock_opposite_order.html', 't08_deadlock_opposite_order.png'],
-  ['measuring.html', 'measuring.png'],
+  ['introduction.html', 'introduction.png', null],
+  ['examples/t08_deadlock_opposite_order.html', 't08_deadlock_opposite_order.png', null],
+  ['examples/t08_deadlock_opposite_order.html', 't08_recorded_output.png', '#recorded-output'],
+  ['measuring.html', 'measuring.png', null],
+  ['measuring.html', 'measuring_charts.png', 'img[src*="cpu.svg"]'],
 ];
 const SEARCHES = ['deadlock', 'Semaphore'];
 
@@ -180,7 +183,9 @@ for (const word of SEARCHES) {
   // The search bar opens with "s" (mdBook's shortcut); its input and results have mdBook ids.
   const input = page.locator('#mdbook-searchbar, #searchbar').first();
   if (!(await input.isVisible())) await page.keyboard.press('s');
-  await input.fill(word);
+  // Typed key by key: mdBook searches on keyup (a plain fill() would not trigger it).
+  await input.fill('');
+  await input.pressSequentially(word, { delay: 30 });
   try {
     await page.waitForFunction(() => {
       const r = document.querySelector('#mdbook-searchresults, #searchresults');
@@ -196,10 +201,18 @@ for (const word of SEARCHES) {
 // ---- screenshots ----
 fs.mkdirSync(screensDir, { recursive: true });
 await page.setViewportSize({ width: 1280, height: 1400 });
-for (const [rel, png] of SCREENSHOTS) {
+for (const [rel, png, anchor] of SCREENSHOTS) {
   current = rel;
   if (!pages.includes(rel)) { fail(rel, 'page missing (no screenshot)'); continue; }
   await page.goto(`${origin}/${rel}`, { waitUntil: 'load' });
+  if (anchor) {
+    const target = page.locator(anchor).first();
+    if (await target.count()) {
+      await target.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    } else {
+      fail(rel, `nothing matches ${anchor} (for the screenshot ${png})`);
+    }
+  }
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(screensDir, png) });
 }
