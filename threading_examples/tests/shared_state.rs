@@ -173,11 +173,33 @@ fn t24_gives_up_after_the_timeout() {
         "gave up after {waited} units\n{s}"
     );
     assert_order(s, "gave up after", "released the lock");
-    assert_order(
-        s,
-        "released the lock",
-        "Lock acquired after the holder released it",
+    assert_order(s, "released the lock", "Lock acquired on recovery try");
+    // The holder lets go after 3 units: a bounded retry (1 unit each) gets the lock then.
+    let at = seconds_on_line(s, "Lock acquired on recovery try") / scale;
+    assert!((2.9..4.5).contains(&at), "recovered after {at} units\n{s}");
+    assert!(!s.contains("gave up for good"), "{s}");
+}
+
+#[test]
+fn t24_recovery_path_is_bounded_when_the_holder_never_lets_go() {
+    let scale = 0.2;
+    let exe = env!("CARGO_BIN_EXE_t24_lock_timeout");
+    let out = utilities::testkit::run_example(exe, &["stuck"], scale);
+    out.assert_success();
+    let s = &out.stdout;
+    assert_eq!(
+        count(s, "timed out"),
+        3,
+        "three bounded recovery tries\n{s}"
     );
+    // 1 + 3 tries of 1 unit each, then "busy": it ends, it does not wait for the holder.
+    let total = seconds_on_line(s, "gave up for good after") / scale;
+    assert!(
+        (3.9..6.0).contains(&total),
+        "gave up after {total} units\n{s}"
+    );
+    assert_order(s, "gave up for good", "released the lock");
+    assert!(!s.contains("Lock acquired on recovery"), "{s}");
 }
 
 #[test]
