@@ -7,6 +7,8 @@
 //! `spawn(self)` consumes the Builder and `join(self)` consumes the handle. The compile-fail
 //! tests `tests/ui/t19_restart.rs` and `tests/ui/t19_join_twice.rs` keep those errors honest.
 //!
+//! The timeline at the end shows main's `join()` waiting exactly as long as the worker runs.
+//!
 //! Run: `cargo run --bin t19_thread_lifecycle_demo`
 //!
 //! Expected output (scale 1.0; "Thread started" and "Worker started" may swap):
@@ -20,10 +22,12 @@
 //! Lifecycle: Time taken: 2.001 s
 //! ```
 
+use std::sync::Arc;
 use std::thread;
-use utilities::{Stopwatch, print_time_taken, say, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, sleep_secs};
 
-fn worker() {
+fn worker(tl: &Timeline) {
+    let _span = tl.span("Worker-1: started → finished (sleep 2 s)");
     say!("Worker started");
     sleep_secs(2.0);
     say!("Worker finished");
@@ -38,7 +42,9 @@ fn main() {
     say!("Thread created (a Builder: nothing runs yet)");
 
     // Started: `spawn` consumes the Builder, so it cannot be started a second time.
-    let handle = match builder.spawn(worker) {
+    let tl = Arc::new(Timeline::new());
+    let tl_worker = Arc::clone(&tl);
+    let handle = match builder.spawn(move || worker(&tl_worker)) {
         Ok(h) => h,
         Err(e) => panic!("the OS refused a thread: {e}"),
     };
@@ -51,9 +57,11 @@ fn main() {
     );
 
     // Finished + joined: `join` consumes the handle; `Err` would mean the worker panicked.
-    handle.join().expect("worker panicked");
+    tl.record("main: join() waits", || handle.join())
+        .expect("worker panicked");
     say!("Thread joined, program exiting");
     print_time_taken("Lifecycle", sw.elapsed());
+    tl.print("A thread's life: started, running, finished, joined");
 
     // "Restarting" in Rust means building a new thread, exactly like Python's advice to create a
     // new Thread object:

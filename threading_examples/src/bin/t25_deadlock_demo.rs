@@ -6,6 +6,8 @@
 //! hanging). Here the order is written down once, on the struct, and enforced by the only method
 //! that takes both locks. The threads take turns on `lock_a`, so it takes ≈ 1 s.
 //!
+//! The timeline at the end shows the two tasks holding lock a one after the other.
+//!
 //! Run: `cargo run --bin t25_deadlock_demo`
 //!
 //! Expected output:
@@ -17,7 +19,7 @@
 
 use std::sync::Mutex;
 use std::thread;
-use utilities::{Stopwatch, print_time_taken, say, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, sleep_secs};
 
 /// Two resources. Lock order: **`a` before `b`**, always: take both only through [`Self::both`].
 struct Resources {
@@ -41,13 +43,19 @@ fn main() {
         a: Mutex::new(()),
         b: Mutex::new(()),
     };
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
     let done: Vec<bool> = thread::scope(|s| {
         let handles: Vec<_> = (0..2)
-            .map(|_| {
-                s.spawn(|| {
+            .map(|i| {
+                let (res, tl) = (&res, &tl);
+                s.spawn(move || {
                     res.both(
-                        || sleep_secs(0.5),
+                        || {
+                            tl.record(format!("task {i}: holds lock a, sleeps 0.5 s"), || {
+                                sleep_secs(0.5)
+                            })
+                        },
                         || {
                             say!("Safe task completed");
                             true
@@ -62,5 +70,7 @@ fn main() {
             .collect()
     });
     print_time_taken("Both tasks", sw.elapsed());
+    tl.print("Same lock order: the second task waits for lock a, no deadlock");
+    assert_eq!(tl.max_overlap(), 1, "both tasks held lock a at once");
     assert_eq!(done, [true, true]);
 }

@@ -11,6 +11,8 @@
 //! The Python starts 5 threads and never joins them, relying on non-daemon threads keeping the
 //! program alive. Rust threads don't keep a process alive (see `t05`, `t20`), so main joins them.
 //!
+//! The timeline at the end shows main counting while the five threads' bars overlap.
+//!
 //! Run: `cargo run --bin t26_display_threads`
 //!
 //! Expected output (abridged; pid and tids vary):
@@ -29,8 +31,9 @@
 //! ```
 
 use std::fs;
+use std::sync::Arc;
 use std::thread;
-use utilities::{say, sleep_secs};
+use utilities::{Timeline, say, sleep_secs};
 
 /// (tid, name) of every thread of this process, read from the kernel.
 fn live_threads() -> Vec<(u32, String)> {
@@ -61,8 +64,9 @@ fn display_threads() -> usize {
     threads.len()
 }
 
-fn cpu_water(id: usize) {
+fn cpu_water(id: usize, tl: &Timeline) {
     let name = utilities::thread_label();
+    let _span = tl.span(format!("{name}: cpu_water (sleep 3 s)"));
     say!("Thread {name} with ID {id} starting.");
     sleep_secs(3.0); // "CPU water" is simulated with a sleep, as in the Python original
 }
@@ -75,16 +79,20 @@ fn main() {
     }
     let before = display_threads();
     let num_threads = 5;
+    let tl = Arc::new(Timeline::new());
     say!("[main]Starting {num_threads} CPU water threads.");
     let handles: Vec<_> = (0..num_threads)
         .map(|i| {
             thread::Builder::new()
                 .name(format!("Thread-{}", i + 1)) // Python's default names
-                .spawn(move || cpu_water(i))
+                .spawn({
+                    let tl = Arc::clone(&tl);
+                    move || cpu_water(i, &tl)
+                })
                 .expect("spawn")
         })
         .collect();
-    let during = display_threads();
+    let during = tl.record("main: counts live threads", display_threads);
 
     for h in handles {
         h.join().expect("worker panicked");
@@ -100,5 +108,6 @@ fn main() {
         after = live_threads().len();
     }
     say!("all joined; Active threads count: {after}");
+    tl.print("Five threads alive at once, counted while they sleep");
     assert_eq!((before, during, after), (1, 1 + num_threads, 1));
 }

@@ -10,6 +10,9 @@
 //! 3. `crossbeam::channel::select!`: wait on two channels and take whichever is ready first.
 //!    Python's `queue` has nothing like it (you would poll with timeouts).
 //!
+//! The timeline at the end shows the third `send` blocked until the consumer starts, the
+//! rendezvous `send` lasting as long as the receiver's sleep, and the two `select!` senders.
+//!
 //! Run: `cargo run --bin t28_thread_communication`
 //!
 //! Expected output (abridged):
@@ -30,9 +33,9 @@
 use crossbeam::channel::{after, never, select, unbounded};
 use std::sync::mpsc;
 use std::thread;
-use utilities::{Stopwatch, say, secs, sleep_secs};
+use utilities::{Stopwatch, Timeline, say, secs, sleep_secs};
 
-fn bounded_blocks_producer() {
+fn bounded_blocks_producer(tl: &Timeline) {
     println!("== 1. bounded channel (capacity 2), consumer starts after 1 s ==");
     let (tx, rx) = mpsc::sync_channel::<u32>(2);
     let waits = thread::scope(|s| {
@@ -42,7 +45,8 @@ fn bounded_blocks_producer() {
                 let mut waits = Vec::new();
                 for i in 0..4 {
                     let sw = Stopwatch::start();
-                    tx.send(i).expect("consumer alive");
+                    tl.record(format!("1. producer: send({i})"), || tx.send(i))
+                        .expect("consumer alive");
                     let waited = sw.elapsed().as_secs_f64();
                     say!("sent {i} after waiting {waited:.3} s");
                     waits.push(waited);
@@ -53,10 +57,12 @@ fn bounded_blocks_producer() {
         thread::Builder::new()
             .name("consumer".into())
             .spawn_scoped(s, move || {
-                sleep_secs(1.0); // a slow start: the queue fills up meanwhile
+                tl.record("1. consumer: slow start (sleep 1 s)", || sleep_secs(1.0)); // the queue fills up
                 for item in rx {
                     say!("received {item}");
-                    sleep_secs(0.2);
+                    tl.record(format!("1. consumer: handle {item} (0.2 s)"), || {
+                        sleep_secs(0.2)
+                    });
                 }
             })
             .expect("spawn consumer");
@@ -72,16 +78,20 @@ fn bounded_blocks_producer() {
     );
 }
 
-fn rendezvous() {
+fn rendezvous(tl: &Timeline) {
     println!("== 2. rendezvous: sync_channel(0), receiver arrives after 1 s ==");
     let (tx, rx) = mpsc::sync_channel::<&str>(0);
     let sw = Stopwatch::start();
     let got = thread::scope(|s| {
         let receiver = s.spawn(move || {
-            sleep_secs(1.0);
-            rx.recv().expect("sender alive")
+            tl.record("2. receiver: sleep 1 s, then recv()", || {
+                sleep_secs(1.0);
+                rx.recv().expect("sender alive")
+            })
         });
-        tx.send("hand-over").expect("receiver alive"); // blocks until `recv` takes it
+        tl.record("2. main: send() blocks until recv() takes it", || {
+            tx.send("hand-over").expect("receiver alive");
+        });
         say!(
             "rendezvous: send returned after {:.3} s, when the receiver took the item",
             sw.elapsed().as_secs_f64()
@@ -92,18 +102,18 @@ fn rendezvous() {
     assert!(sw.elapsed() >= secs(1.0));
 }
 
-fn select_ready_first() {
+fn select_ready_first(tl: &Timeline) {
     println!("== 3. select! over two channels ==");
     let (fast_tx, fast_rx) = unbounded();
     let (slow_tx, slow_rx) = unbounded();
     let sw = Stopwatch::start();
     thread::scope(|s| {
         s.spawn(move || {
-            sleep_secs(1.5);
+            tl.record("3. slow sender: sleep 1.5 s, send", || sleep_secs(1.5));
             slow_tx.send("slow").expect("main alive");
         });
         s.spawn(move || {
-            sleep_secs(0.5);
+            tl.record("3. fast sender: sleep 0.5 s, send", || sleep_secs(0.5));
             fast_tx.send("fast").expect("main alive");
         });
         let (mut fast_rx, mut slow_rx) = (fast_rx, slow_rx);
@@ -134,7 +144,9 @@ fn select_ready_first() {
 
 fn main() {
     utilities::output::start_clock();
-    bounded_blocks_producer();
-    rendezvous();
-    select_ready_first();
+    let tl = Timeline::new();
+    bounded_blocks_producer(&tl);
+    rendezvous(&tl);
+    select_ready_first(&tl);
+    tl.print("Channels: a full queue blocks send(), a rendezvous waits, select! takes the first");
 }

@@ -12,6 +12,9 @@
 //! steps lets two threads both see one item; `lock().pop_front()` is one step and returns an
 //! `Option`, so nobody can act on a stale check.
 //!
+//! Each run ends with a timeline: unprotected, both updates overlap (both read 0); with one
+//! guard, the second waits for the first.
+//!
 //! Run: `cargo run --bin t32_check_then_act`
 //!
 //! Expected output:
@@ -30,11 +33,14 @@
 use std::collections::VecDeque;
 use std::sync::{Barrier, Mutex};
 use std::thread;
-use utilities::{Stopwatch, print_time_taken, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, sleep_secs};
 
 /// The Python original's `increase()`: read into a local copy, "process", write back.
 /// Each step is locked, so this compiles and has no data race, yet the result is wrong.
-fn increase_unprotected(db: &Mutex<i64>) {
+fn increase_unprotected(db: &Mutex<i64>, tl: &Timeline, i: usize) {
+    let _span = tl.span(format!(
+        "thread {i}: read, +1, sleep 0.1 s, write (lock per step)"
+    ));
     let mut local_copy = *db.lock().expect("lock"); // guard dropped at the end of this line
     local_copy += 1;
     sleep_secs(0.1); // the other thread reads the old value meanwhile
@@ -42,31 +48,37 @@ fn increase_unprotected(db: &Mutex<i64>) {
 }
 
 /// The fix: one guard from the read to the write (`with lock:` around the whole body).
-fn increase_locked(db: &Mutex<i64>) {
+fn increase_locked(db: &Mutex<i64>, tl: &Timeline, i: usize) {
     let mut value = db.lock().expect("lock");
+    let _span = tl.span(format!(
+        "thread {i}: holds the lock: read, +1, sleep 0.1 s, write"
+    ));
     let mut local_copy = *value;
     local_copy += 1;
     sleep_secs(0.1);
     *value = local_copy;
 }
 
-fn run(label: &str, increase: fn(&Mutex<i64>)) -> i64 {
+fn run(label: &str, increase: fn(&Mutex<i64>, &Timeline, usize)) -> (i64, usize) {
     let database_value = Mutex::new(0);
     println!("start value {}", *database_value.lock().expect("lock"));
     let start_together = Barrier::new(2); // both threads start at the same moment
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
     thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
+        for i in 1..=2 {
+            let (start_together, database_value, tl) = (&start_together, &database_value, &tl);
+            s.spawn(move || {
                 start_together.wait();
-                increase(&database_value);
+                increase(database_value, tl, i);
             });
         }
     });
     let end = database_value.into_inner().expect("no panics");
     println!("{label}: end value {end}");
     print_time_taken(label.split(' ').next().unwrap_or(label), sw.elapsed());
-    end
+    tl.print(&format!("Check-then-act, {label}: end value {end}"));
+    (end, tl.max_overlap())
 }
 
 fn deque_demo() {
@@ -111,8 +123,14 @@ fn deque_demo() {
 
 fn main() {
     utilities::output::start_clock();
-    let lost = run("unprotected (lock per step)", increase_unprotected);
-    let right = run("locked (one guard)", increase_locked);
+    let (lost, lost_overlap) = run("unprotected (lock per step)", increase_unprotected);
+    let (right, right_overlap) = run("locked (one guard)", increase_locked);
+    // One guard over the whole read-modify-write: the two updates can never overlap.
+    assert_eq!(
+        right_overlap, 1,
+        "two threads inside the locked update at once"
+    );
+    println!("updates at the same time: unprotected {lost_overlap}, locked {right_overlap}");
     deque_demo();
     println!("end main");
     assert_eq!((lost, right), (1, 2));
