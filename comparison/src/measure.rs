@@ -410,7 +410,7 @@ pub struct Micro {
     pub p90: f64,
     /// 99th percentile, µs.
     pub p99: f64,
-    /// Cores the machine gave around the measurement (probe).
+    /// Cores the machine gave right after the measurement (a short spin on every core).
     pub machine_cores: f64,
     /// Set when the machine was busy.
     pub busy: Option<Busy>,

@@ -67,6 +67,16 @@ impl ProcessPool {
             .collect()
     }
 
+    /// Runs one job on a worker and waits for its answer (`Pool.apply`): the round trip of one
+    /// task through the pool.
+    ///
+    /// # Errors
+    /// A worker that died, or a job that reported an error.
+    pub fn apply(&self, job: &Job<'_>) -> Result<u64> {
+        let answer: Result<u64, String> = self.inner.apply("job", job)?;
+        answer.map_err(|e| anyhow!("job: {e}"))
+    }
+
     /// Closes the pool: every worker gets end-of-file, exits and is reaped.
     ///
     /// # Errors

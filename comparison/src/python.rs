@@ -102,6 +102,19 @@ pub fn mode(result: &Value, name: &str) -> Option<(f64, Option<u64>)> {
     Some((median, m.get("checksum").and_then(Value::as_u64)))
 }
 
+/// Every sample of one mode of a Python result, in seconds.
+pub fn samples(result: &Value, name: &str) -> Option<Vec<f64>> {
+    let v: Vec<f64> = result
+        .get("modes")?
+        .get(name)?
+        .get("samples")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    (!v.is_empty()).then_some(v)
+}
+
 /// A plain number field of a Python result (`result["key"]`).
 pub fn number(result: &Value, key: &str) -> Option<f64> {
     result.get(key).and_then(Value::as_f64)

@@ -59,6 +59,10 @@ pub struct Row {
     pub clean_rounds: Option<usize>,
     /// Why this row's speedup cannot be judged (machine busy, impossible figure).
     pub inconclusive: Option<String>,
+    /// Microsecond figures (p50, p90, p99 of many one-by-one samples), for spawn and round trips.
+    pub micro: Option<measure::Micro>,
+    /// Python's microsecond figures for the same operation.
+    pub python_micro: Option<measure::Micro>,
 }
 
 impl Row {

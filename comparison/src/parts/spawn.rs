@@ -1,73 +1,188 @@
-//! Spawn cost (`c04`): start one thread, task or process and wait for it.
+//! Spawn cost and round trips (`c04`): start one thread, task or process and wait for it; send
+//! one tiny task through a thread pool or a process pool and wait for the answer; ping-pong
+//! between two threads, processes or tasks. Every figure is p50 / p90 / p99 of many samples
+//! timed one by one, Python beside.
 
 use anyhow::Result;
 use serde_json::Value;
 
 use crate::bench::Bench;
-use crate::measure::Status;
+use crate::measure::{self, Micro, Status};
 use crate::procpool::ProcessPool;
-use crate::report::{Row, Section, times};
-use crate::stats::{self, Measured};
+use crate::report::{Row, Section, times, us};
+use crate::worker::Job;
 use crate::{memory, python, spawn};
 
+/// One operation of the table: key, label, Python's mode and label, the course's goal (µs).
+struct Op {
+    key: &'static str,
+    label: String,
+    python: Option<(&'static str, &'static str)>,
+    goal: Option<(f64, &'static str)>,
+    note: String,
+}
+
+fn op(key: &'static str, label: &str) -> Op {
+    Op {
+        key,
+        label: label.to_owned(),
+        python: None,
+        goal: None,
+        note: String::new(),
+    }
+}
+
+impl Op {
+    fn python(mut self, mode: &'static str, label: &'static str) -> Self {
+        self.python = Some((mode, label));
+        self
+    }
+
+    fn goal(mut self, us: f64, text: &'static str) -> Self {
+        self.goal = Some((us, text));
+        self
+    }
+}
+
 impl Bench {
+    fn micro_of(&self, label: &str, us: Result<Vec<f64>>) -> Result<Micro> {
+        self.progress.step(label);
+        let us = us?;
+        let probe = measure::probe_cores(self.cfg.cores, 30);
+        Ok(Micro::new(us, probe, self.cfg.cores))
+    }
+
     pub(crate) fn part_spawn(&mut self) -> Result<()> {
         let cfg = self.cfg.clone();
         let mut s = Section {
             id: "spawn".into(),
-            title: "Spawn cost: start one worker and wait for it".into(),
+            title: "Spawn cost and round trips: one worker or one tiny task at a time".into(),
             bar_chart: true,
             ..Section::default()
         };
-        let per = |label: &str, key: &str, n: u64, m: &Measured| {
-            let mut r = Row::timed(key, label, n.to_string(), m);
-            for x in &mut r.samples {
-                *x = *x / n as f64 * 1e6;
+        s.param("round_trips", cfg.round_trips);
+        let pool = self.take_pool()?;
+        let rayon = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.cores)
+            .build()?;
+        let tiny = Job::Sum { lo: 0, hi: 1 };
+        let exe = std::env::current_exe()?;
+        let mut measured: Vec<(Op, Micro)> = Vec::new();
+        let result = (|| -> Result<()> {
+            let m = self.micro_of(
+                "spawn threads",
+                spawn::samples_us(cfg.spawn_threads, || spawn::threads(1).map(drop)),
+            )?;
+            measured.push((
+                op("thread", "std thread spawn + join")
+                    .python("thread", "threading.Thread")
+                    .goal(30.0, "p50 ≤ 30 µs"),
+                m,
+            ));
+            let m = self.micro_of(
+                "spawn tokio",
+                spawn::tokio_task_samples(&self.rt, cfg.spawn_tasks),
+            )?;
+            measured.push((
+                op("task", "tokio::spawn + await").python("task", "asyncio task"),
+                m,
+            ));
+            let m = self.micro_of(
+                "spawn fork",
+                spawn::samples_us(cfg.spawn_forks, || spawn::fork(1).map(drop)),
+            )?;
+            let mut o = op("fork", "fork + waitpid");
+            // fork copies the parent's page tables: its cost grows with the parent's memory.
+            o.note = format!("parent RSS {} MiB", memory::rss_kib().unwrap_or(0) / 1024);
+            measured.push((o, m));
+            let m = self.micro_of(
+                "spawn re-exec",
+                spawn::samples_us(cfg.spawn_execs, || spawn::reexec_exe(&exe)),
+            )?;
+            measured.push((
+                op("process", "process spawn + wait (re-exec this binary)")
+                    .python("process", "multiprocessing.Process")
+                    .goal(1500.0, "p50 ≤ 1.5 ms"),
+                m,
+            ));
+            let m = self.micro_of(
+                "thread-pool round trip",
+                Ok(spawn::thread_pool_round_trips(&rayon, cfg.round_trips)),
+            )?;
+            measured.push((
+                op("thread_pool_rt", "thread-pool round trip (rayon install)")
+                    .python("thread_pool", "ThreadPoolExecutor submit + result")
+                    .goal(5.0, "p50 ≤ 5 µs"),
+                m,
+            ));
+            pool.apply(&tiny)?; // every worker is up
+            let m = self.micro_of(
+                "process-pool round trip",
+                spawn::samples_us(cfg.round_trips, || pool.apply(&tiny).map(drop)),
+            )?;
+            measured.push((
+                op("pool_rt", "process-pool round trip (apply)")
+                    .python("pool_apply", "Pool.apply")
+                    .goal(50.0, "p50 ≤ 50 µs"),
+                m,
+            ));
+            let jobs: Vec<Job<'_>> = (0..cfg.pool_map_items).map(|_| tiny.clone()).collect();
+            let per_item = spawn::samples_us(3, || pool.map(&jobs).map(drop))?
+                .into_iter()
+                .map(|x| x / cfg.pool_map_items as f64)
+                .collect();
+            let m = self.micro_of("process-pool map", Ok(per_item))?;
+            let mut o = op(
+                "pool_map_item",
+                &format!(
+                    "process-pool map of {} tiny tasks, per item",
+                    cfg.pool_map_items
+                ),
+            )
+            .python("pool_map", "Pool.map, per item");
+            o.note = "3 maps; the process-runtime chapter sets the per-item goal".into();
+            measured.push((o, m));
+            for (key, label, py, us) in [
+                (
+                    "ping_thread",
+                    "ping-pong round trip, 2 threads",
+                    "ping_thread",
+                    spawn::thread_ping_pong(cfg.round_trips),
+                ),
+                (
+                    "ping_process",
+                    "ping-pong round trip, 2 processes (pipe)",
+                    "ping_process",
+                    spawn::process_ping_pong(cfg.round_trips),
+                ),
+                (
+                    "ping_task",
+                    "ping-pong round trip, 2 tokio tasks",
+                    "ping_task",
+                    spawn::task_ping_pong(&self.rt, cfg.round_trips),
+                ),
+            ] {
+                let m = self.micro_of(label, us)?;
+                let mut o = op(key, label).python(py, "");
+                o.note = "two context switches per round trip".into();
+                measured.push((o, m));
             }
-            r.median = stats::median(&r.samples);
-            r.min = stats::min(&r.samples);
-            r.unit = "µs".into();
-            r
-        };
-        let m = self.measure("spawn threads", || spawn::threads(cfg.spawn_threads))?;
-        s.rows.push(per(
-            "std thread spawn + join",
-            "thread",
-            cfg.spawn_threads,
-            &m,
-        ));
-        let m = self.measure("spawn tokio", || {
-            spawn::tokio_tasks(&self.rt, cfg.spawn_tasks)
-        })?;
-        s.rows
-            .push(per("tokio::spawn + await", "task", cfg.spawn_tasks, &m));
-        let m = self.measure("spawn fork", || spawn::fork(cfg.spawn_forks))?;
-        let mut row = per("fork + waitpid", "fork", cfg.spawn_forks, &m);
-        // fork copies the parent's page tables: its cost grows with the parent's memory.
-        row.note = format!("parent RSS {} MiB", memory::rss_kib().unwrap_or(0) / 1024);
-        s.rows.push(row);
-        let m = self.measure("spawn re-exec", || spawn::reexec(cfg.spawn_execs))?;
-        s.rows.push(per(
-            "re-exec this binary + wait",
-            "process",
-            cfg.spawn_execs,
-            &m,
-        ));
-        let pools = if cfg.quick { 1 } else { 5 };
-        let m = self.measure("spawn pool", || {
-            for _ in 0..pools {
-                ProcessPool::new(cfg.cores)?.shutdown()?;
-            }
-            Ok(pools)
-        })?;
-        let mut row = per(
-            &format!("process pool of {} start + stop", cfg.cores),
-            "pool",
-            pools,
-            &m,
-        );
-        row.note = "once per pool, not per task".into();
-        s.rows.push(row);
+            let pools = if cfg.quick { 1 } else { 5 };
+            let m = self.micro_of(
+                "spawn pool",
+                spawn::samples_us(pools, || ProcessPool::new(cfg.cores)?.shutdown()),
+            )?;
+            let mut o = op(
+                "pool",
+                &format!("process pool of {} start + stop", cfg.cores),
+            );
+            o.note = "once per pool, not per task".into();
+            measured.push((o, m));
+            Ok(())
+        })();
+        self.pool = Some(pool);
+        result?;
+
         let args: Vec<String> = vec![
             "spawn".into(),
             "--threads".into(),
@@ -75,64 +190,91 @@ impl Bench {
             "--processes".into(),
             cfg.py_spawn_processes.to_string(),
             "--tasks".into(),
-            cfg.spawn_tasks.to_string(),
+            cfg.spawn_tasks.min(10_000).to_string(),
+            "--round-trips".into(),
+            cfg.round_trips.to_string(),
+            "--workers".into(),
+            cfg.cores.to_string(),
+            "--map-items".into(),
+            cfg.pool_map_items.to_string(),
         ];
-        if let Some(v) = self.py("spawn_memory.py", &args) {
-            for (key, py_mode, label) in [
-                ("thread", "thread", "threading.Thread"),
-                ("task", "task", "asyncio task"),
-                ("fork", "process", "multiprocessing.Process (fork)"),
-            ] {
-                if let (Some((t, _)), Some(r)) = (
-                    python::mode(&v, py_mode),
-                    s.rows.iter_mut().find(|r| r.key == key),
-                ) {
-                    r.with_python(label, t * 1e6);
-                }
+        let py = self.py("spawn_memory.py", &args);
+        let probe = measure::probe_cores(cfg.cores, 30);
+        for (o, m) in measured {
+            let mut row = Row {
+                key: o.key.into(),
+                mode: o.label.clone(),
+                workers: m.samples.to_string(),
+                runs: m.samples,
+                median: m.p50,
+                min: m.p50,
+                unit: "µs".into(),
+                note: o.note.clone(),
+                ..Row::default()
+            };
+            if let (Some(v), Some((mode, label))) = (&py, o.python)
+                && let Some(xs) = python::samples(v, mode)
+            {
+                let pm = Micro::new(xs.iter().map(|x| x * 1e6).collect(), probe, cfg.cores);
+                row.with_python(if label.is_empty() { mode } else { label }, pm.p50);
+                row.python_micro = Some(pm);
             }
+            if let Some((goal, text)) = o.goal {
+                let status = Status::judge(m.p50 <= goal, m.busy, None);
+                let measured = format!("p50 {} (p90 {}, p99 {})", us(m.p50), us(m.p90), us(m.p99));
+                s.target(
+                    &format!("{} (the course's goal)", o.label),
+                    text,
+                    measured,
+                    status,
+                );
+            }
+            row.micro = Some(m);
+            s.rows.push(row);
+        }
+        if let Some(v) = &py {
             s.notes.push(format!(
-                "Python columns: {} threading.Thread, {} multiprocessing.Process (start method {}), {} asyncio tasks",
+                "Python: multiprocessing start method {}; {} threads, {} processes, {} round trips",
+                v.get("start_method").and_then(Value::as_str).unwrap_or("?"),
                 cfg.spawn_threads,
                 cfg.py_spawn_processes,
-                v.get("start_method").and_then(Value::as_str).unwrap_or("?"),
-                cfg.spawn_tasks
+                cfg.round_trips,
             ));
         }
-        let thread = s.row("thread").map_or(f64::NAN, |r| r.median);
         let mut t = utilities::Table::new([
-            "worker",
-            "started",
-            "median (µs)",
-            "min (µs)",
-            "vs thread",
-            "Python (µs)",
+            "operation",
+            "samples",
+            "p50",
+            "p90",
+            "p99",
+            "Python p50",
             "Python/Rust",
             "note",
         ]);
         for r in &s.rows {
-            let python = r
-                .python
-                .map_or_else(|| "-".to_owned(), |x| format!("{x:.1}"));
+            let Some(m) = &r.micro else { continue };
+            let note = match &m.busy {
+                Some(b) if r.note.is_empty() => format!("({b})"),
+                Some(b) => format!("{} ({b})", r.note),
+                None => r.note.clone(),
+            };
             t.row([
                 r.mode.clone(),
-                r.workers.clone(),
-                format!("{:.1}", r.median),
-                format!("{:.1}", r.min),
-                format!("{:.2}x", r.median / thread),
-                python,
+                m.samples.to_string(),
+                us(m.p50),
+                us(m.p90),
+                us(m.p99),
+                r.python.map_or_else(|| "-".into(), us),
                 times(r.ratio),
-                r.note.clone(),
+                note,
             ]);
         }
         s.table = t.to_string();
         if let (Some(p), Some(th), Some(k)) = (s.row("process"), s.row("thread"), s.row("task")) {
             let ok = p.median > th.median && th.median > k.median;
-            let measured = format!(
-                "{:.0} µs > {:.1} µs > {:.2} µs",
-                p.median, th.median, k.median
-            );
+            let measured = format!("{} > {} > {}", us(p.median), us(th.median), us(k.median));
             s.target(
-                "process ≫ thread ≫ task",
+                "process ≫ thread ≫ task (start cost)",
                 "ordered",
                 measured,
                 Status::judge(ok, None, None),
