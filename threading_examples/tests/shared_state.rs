@@ -231,6 +231,30 @@ fn t27_each_primitive_keeps_its_invariant() {
     );
     assert_eq!(numbers_after(s, "atomic counter:"), [40_000], "{s}");
     assert!(s.contains("reader saw the data 42"), "{s}");
+    // The ordering lesson (Rust Atomics and Locks, ch. 3): Relaxed suffices after join,
+    // Release/Acquire publishes, SeqCst is rarely needed — and never called "the safe default".
+    assert!(
+        s.contains("Relaxed: joining the threads made every increment visible"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Orderings: Relaxed for counters read after join · Release/Acquire to publish data · SeqCst rarely needed"),
+        "{s}"
+    );
+    let src = include_str!("../src/bin/t27_sync_primitives_tour.rs");
+    assert!(
+        !src.contains("the safe default"),
+        "t27 must not teach SeqCst as the safe default"
+    );
+    // It practises what it teaches: no SeqCst in t27's code (only in its explanations).
+    let code_uses_seqcst = src
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//") && !l.contains('"'))
+        .any(|l| l.contains("Ordering::SeqCst"));
+    assert!(
+        !code_uses_seqcst,
+        "t27 uses SeqCst where Relaxed or Acquire/Release suffice"
+    );
     assert!(
         s.contains("parking_lot: counter 2000, readers 2, once ran 1 time(s)"),
         "{s}"

@@ -9,8 +9,18 @@
 //! | `Barrier` | `threading.Barrier` | nobody passes until the last one arrives |
 //! | `OnceLock` | a module-level "init once" with a Lock | initialised exactly once, whoever asks first |
 //! | `Condvar` | `threading.Condition` | wait *in a loop* until a condition on locked data holds |
-//! | atomics | (none; the GIL) | lock-free counters, and publishing data with Release/Acquire |
+//! | atomics | (none; the GIL) | lock-free counters (`Relaxed`), publishing data (`Release`/`Acquire`) |
 //! | `parking_lot` | - | same types, smaller and faster, no poisoning |
+//!
+//! Which `Ordering` (Mara Bos, *Rust Atomics and Locks*, chapter 3 "Memory Ordering"):
+//! - `Relaxed` is enough for a counter that is read after the threads are joined: `join` (and the
+//!   end of a `thread::scope`) is a happens-before edge, so every increment is visible after it.
+//! - `Release` (store) + `Acquire` (load) publishes data: what was written before the Release
+//!   store is visible to the thread whose Acquire load sees it.
+//! - `SeqCst` is rarely needed: only when correctness depends on one total order of operations on
+//!   *different* atomics (two threads each store their own flag, then read the other's). It is not
+//!   a "safe default": it cannot fix a wrong algorithm, and it hides which ordering the code
+//!   actually relies on. Choose the weakest ordering you can explain.
 //!
 //! Run: `cargo run --bin t27_sync_primitives_tour`
 //!
@@ -26,8 +36,9 @@
 //! == Condvar ==
 //! Condvar: consumer woke with 3 items ready
 //! == Atomics ==
-//! atomic counter: 40000 (4 threads × 10000 fetch_add, Relaxed)
+//! atomic counter: 40000 (4 threads × 10000 fetch_add, Relaxed: joining the threads made every increment visible)
 //! Release/Acquire: reader saw the data 42 once the flag was set
+//! Orderings: Relaxed for counters read after join · Release/Acquire to publish data · SeqCst rarely needed (one total order across several atomics)
 //! == parking_lot ==
 //! parking_lot: counter 2000, readers 2, once ran 1 time(s)
 //! ```
@@ -63,12 +74,12 @@ fn rwlock_demo() {
             thread::sleep(std::time::Duration::from_millis(1));
         }
         let mut value = config.write().expect("write lock"); // waits for all readers to leave
-        writer_saw.store(readers_inside.current(), Ordering::SeqCst);
+        writer_saw.store(readers_inside.current(), Ordering::Relaxed); // read after the scope
         timeline.record("writer", || sleep_secs(0.3));
         *value = String::from("v2");
     });
     let max = readers_inside.max();
-    let alone = writer_saw.load(Ordering::SeqCst);
+    let alone = writer_saw.load(Ordering::Relaxed);
     say!("RwLock: at most {max} readers inside at once; writer saw {alone} readers");
     print!("{}", timeline.render(40));
     assert_eq!(max, 3, "readers share the lock");
@@ -120,7 +131,7 @@ fn once_lock_demo() {
                 s.spawn(|| {
                     CONFIG
                         .get_or_init(|| {
-                            inits.fetch_add(1, Ordering::SeqCst);
+                            inits.fetch_add(1, Ordering::Relaxed); // read after join
                             sleep_secs(0.2); // slow init: the others block meanwhile
                             "config loaded".to_owned()
                         })
@@ -133,7 +144,7 @@ fn once_lock_demo() {
             .map(|h| h.join().expect("panic"))
             .collect()
     });
-    let n = inits.load(Ordering::SeqCst);
+    let n = inits.load(Ordering::Relaxed);
     say!(
         "OnceLock: initialised {n} time(s), {} threads saw {:?}",
         seen.len(),
@@ -166,10 +177,13 @@ fn condvar_demo() {
 }
 
 /// Atomics: no lock at all. `Ordering` says what *other* memory the operation orders:
-/// - `Relaxed`: only this variable is atomic; fine for a counter read at the end.
+/// - `Relaxed`: only this variable is atomic (no ordering of other memory). Enough for a counter
+///   read after `join`: joining a thread is a happens-before edge, it orders all that thread did
+///   before whatever follows the join, including the final load.
 /// - `Release` (store) + `Acquire` (load): everything written before the Release store is
 ///   visible to a thread whose Acquire load sees that store. This is how data is "published".
-/// - `SeqCst`: additionally one global order of all `SeqCst` operations; the safe default.
+/// - `SeqCst`: Acquire/Release plus one global order of all `SeqCst` operations. Rarely needed
+///   (when two threads each write one flag and read the other's); not a "safe default".
 fn atomics_demo() {
     println!("== Atomics ==");
     let counter = AtomicU64::new(0);
@@ -182,8 +196,11 @@ fn atomics_demo() {
             });
         }
     });
+    // The scope joined the 4 threads: that join happens-before this load, so Relaxed sees all.
     let total = counter.load(Ordering::Relaxed);
-    say!("atomic counter: {total} (4 threads × 10000 fetch_add, Relaxed)");
+    say!(
+        "atomic counter: {total} (4 threads × 10000 fetch_add, Relaxed: joining the threads made every increment visible)"
+    );
     assert_eq!(total, 40_000);
 
     let data = AtomicU64::new(0);
@@ -201,6 +218,9 @@ fn atomics_demo() {
     });
     say!("Release/Acquire: reader saw the data {seen} once the flag was set");
     assert_eq!(seen, 42);
+    say!(
+        "Orderings: Relaxed for counters read after join · Release/Acquire to publish data · SeqCst rarely needed (one total order across several atomics)"
+    );
 }
 
 /// The same tools from `parking_lot`: `lock()` returns the guard directly (no poisoning, so no
@@ -217,7 +237,7 @@ fn parking_lot_demo() {
         for _ in 0..2 {
             s.spawn(|| {
                 once.call_once(|| {
-                    once_runs.fetch_add(1, Ordering::SeqCst);
+                    once_runs.fetch_add(1, Ordering::Relaxed);
                 });
                 for _ in 0..1000 {
                     *counter.lock() += 1;
@@ -229,7 +249,7 @@ fn parking_lot_demo() {
             });
         }
     });
-    let (total, runs) = (*counter.lock(), once_runs.load(Ordering::SeqCst));
+    let (total, runs) = (*counter.lock(), once_runs.load(Ordering::Relaxed));
     say!(
         "parking_lot: counter {total}, readers {}, once ran {runs} time(s)",
         readers.max()
