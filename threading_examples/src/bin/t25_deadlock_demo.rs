@@ -52,9 +52,8 @@ fn main() {
                 s.spawn(move || {
                     res.both(
                         || {
-                            tl.record(format!("task {i}: holds lock a, sleeps 0.5 s"), || {
-                                sleep_secs(0.5)
-                            })
+                            let _span = tl.span(format!("task {i}: holds lock a, sleeps 0.5 s"));
+                            sleep_secs(0.5);
                         },
                         || {
                             say!("Safe task completed");

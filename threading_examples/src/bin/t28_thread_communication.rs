@@ -60,9 +60,8 @@ fn bounded_blocks_producer(tl: &Timeline) {
                 tl.record("1. consumer: slow start (sleep 1 s)", || sleep_secs(1.0)); // the queue fills up
                 for item in rx {
                     say!("received {item}");
-                    tl.record(format!("1. consumer: handle {item} (0.2 s)"), || {
-                        sleep_secs(0.2)
-                    });
+                    let _span = tl.span(format!("1. consumer: handle {item} (0.2 s)"));
+                    sleep_secs(0.2);
                 }
             })
             .expect("spawn consumer");

@@ -82,9 +82,9 @@ fn channel_demo(tl: &Arc<Timeline>) -> f64 {
             Instant::now()
         })
         .expect("spawn waiter");
-    tl.record("channel: main waits 1 s, then sends stop", || {
-        sleep_secs(1.0)
-    });
+    let waiting = tl.span("channel: main waits 1 s, then sends stop");
+    sleep_secs(1.0);
+    drop(waiting);
     say!("asking the waiting worker to stop");
     let asked = Instant::now();
     stop_tx.send(()).expect("waiter alive");
