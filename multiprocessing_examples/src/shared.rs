@@ -38,7 +38,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::num::NonZeroUsize;
 use std::ops::Deref;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::ptr::NonNull;
 use std::sync::atomic::{
     AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicU8, AtomicU16, AtomicU32,
@@ -289,8 +289,18 @@ impl Region {
     /// fd can be passed to re-executed ones).
     fn memfd(bytes: usize) -> io::Result<Self> {
         // Close-on-exec: a child gets the fd only when it is passed on purpose.
-        let fd = memfd_create(c"course-shared", MFdFlags::MFD_CLOEXEC)?;
+        let fd = memfd_create(
+            c"course-shared",
+            MFdFlags::MFD_CLOEXEC | MFdFlags::MFD_ALLOW_SEALING,
+        )?;
         ftruncate(&fd, to_off_t(bytes)?)?;
+        // Seal the size: no process holding the fd can shrink it under a mapping (see
+        // `from_fd` for what a shrink would do).
+        // SAFETY: F_ADD_SEALS on a memfd we own, with a valid seal flag; it changes only the
+        // object's seals.
+        if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_ADD_SEALS, libc::F_SEAL_SHRINK) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
         let mut region = Self::from_fd(&fd, bytes)?;
         region.fd = Some(fd);
         Ok(region)
@@ -308,8 +318,14 @@ impl Region {
     fn from_fd(fd: impl AsFd, bytes: usize) -> io::Result<Self> {
         let map_len = map_len(bytes);
         // SAFETY: a fresh mapping (no address hint) of an object at least `bytes` long, so no
-        // existing memory is replaced. If another process later shrinks the object, touching
-        // the lost pages raises SIGBUS (the process dies); it is not undefined behaviour.
+        // existing memory is replaced. Other processes may change the bytes at any time: that
+        // is sound because they are only ever accessed as `ShmSafe` atomics. What remains is a
+        // *shrink* of the object by another process: touching the lost pages raises SIGBUS,
+        // which kills this process. memmap2 marks mapping a file `unsafe` for exactly these
+        // hazards. Here a memfd is sealed against shrinking (`F_SEAL_SHRINK` in `memfd`), so
+        // that cannot happen; a named object has no such seal, and its creator and users must
+        // be cooperating processes of the same user (the object is mode 0600), which is what
+        // `open_named`'s documentation asks of its callers.
         let ptr = unsafe {
             mmap(
                 None,
@@ -328,11 +344,15 @@ impl Region {
         })
     }
 
-    /// Creates the shared-memory object `name` (failing if it exists) with `bytes` zero bytes.
-    fn create_named(name: &str, bytes: usize) -> io::Result<Self> {
-        let name = shm_name(name)?;
+    /// Creates a shared-memory object of `bytes` zero bytes under a private temporary name
+    /// (`<name>.creating-<pid>`): the caller fills it, then makes it visible with
+    /// [`Region::publish`]. Until then no other process can find it, so plain writes to it
+    /// cannot race with anybody.
+    fn create_hidden(name: &str, bytes: usize) -> io::Result<Self> {
+        shm_name(name)?; // validate the final name first
+        let hidden = shm_name(&format!("{name}.creating-{}", std::process::id()))?;
         let fd = shm_open(
-            name.as_c_str(),
+            hidden.as_c_str(),
             OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_RDWR,
             Mode::S_IRUSR | Mode::S_IWUSR,
         )?;
@@ -340,12 +360,30 @@ impl Region {
             .map_err(io::Error::from)
             .and_then(|()| Self::from_fd(&fd, bytes));
         match &mut region {
-            Ok(r) => r.owner = Some((name, std::process::id())),
+            // Owned under the hidden name until published: dropped early, it is unlinked.
+            Ok(r) => r.owner = Some((hidden, std::process::id())),
             Err(_) => {
-                let _ = shm_unlink(name.as_c_str());
+                let _ = shm_unlink(hidden.as_c_str());
             }
         }
         region
+    }
+
+    /// Gives the filled object its final `name`, failing if that name exists (like
+    /// `O_CREAT | O_EXCL`): a hard link in `/dev/shm` (where Linux keeps POSIX shared memory)
+    /// appears atomically, then the temporary name is removed.
+    fn publish(&mut self, name: &str) -> io::Result<()> {
+        let final_name = shm_name(name)?;
+        let Some((hidden, _)) = &self.owner else {
+            return Err(io::Error::other("only a hidden region can be published"));
+        };
+        let dir = std::path::Path::new("/dev/shm");
+        let hidden_path = dir.join(hidden.to_string_lossy().trim_start_matches('/'));
+        let final_path = dir.join(final_name.to_string_lossy().trim_start_matches('/'));
+        std::fs::hard_link(&hidden_path, &final_path)?;
+        let _ = shm_unlink(hidden.as_c_str());
+        self.owner = Some((final_name, std::process::id()));
+        Ok(())
     }
 
     /// Opens the existing shared-memory object `name`; returns the mapping and its size.
@@ -359,7 +397,7 @@ impl Region {
 
 impl Drop for Region {
     fn drop(&mut self) {
-        // SAFETY: `ptr`/`map_len` describe a mapping made in `anonymous`/`from_fd` and never
+        // SAFETY: `ptr`/`map_len` describe a mapping made in `from_fd` and never
         // unmapped before; the types that borrow from it (`Deref`) cannot outlive `self`.
         let _ = unsafe { munmap(self.ptr, self.map_len.get()) };
         if let Some((name, creator)) = &self.owner {
@@ -452,12 +490,18 @@ impl<T: ShmSafe> SharedArray<T> {
     /// An invalid name, a name that already exists, or a refused mapping.
     pub fn create_named(name: &str, values: impl IntoIterator<Item = T>) -> io::Result<Self> {
         let values: Vec<T> = values.into_iter().collect();
-        let region = Region::create_named(name, bytes_for::<T>(values.len())?)?;
-        Ok(Self::filled(region, values))
+        let region = Region::create_hidden(name, bytes_for::<T>(values.len())?)?;
+        let mut array = Self::filled(region, values);
+        array.region.publish(name)?; // visible only now, with every value in place
+        Ok(array)
     }
 
     /// Opens the array another process created with [`SharedArray::create_named`]. The length
     /// is the object's size divided by the size of `T`.
+    ///
+    /// Use it only between cooperating processes: a process that shrinks the object
+    /// (`ftruncate` on `/dev/shm/<name>`) makes every process that then touches the lost part
+    /// die with SIGBUS. (Arrays made by [`SharedArray::new`] are sealed against that.)
     ///
     /// # Errors
     /// No object with that name, or a size that is not a whole number of `T`s.
@@ -489,7 +533,9 @@ impl<T: ShmSafe> SharedArray<T> {
         for (i, value) in values.into_iter().enumerate() {
             // SAFETY: the region holds `len` elements of `T` (`bytes_for` above) and is page
             // aligned, hence aligned for `T` (alignment ≤ 4096 by `ShmSafe`). Nobody else can
-            // see a freshly created region yet, so the plain write does not race.
+            // reach it yet: a memfd is not passed to anyone before `new` returns, and a named
+            // object still has its private temporary name (`create_hidden`, published only
+            // after filling). So the plain write does not race.
             unsafe { base.add(i).write(value) };
         }
         Self {

@@ -571,4 +571,36 @@ mod tests {
         drop(guard);
         assert!(!children_of(std::process::id()).iter().any(|c| c.pid == pid));
     }
+
+    #[test]
+    fn a_forked_copy_of_reaped_leaves_the_parents_child_alone() {
+        let guard = Reaped::new(Command::new("sleep").arg("30").spawn().unwrap());
+        let pid = guard.id();
+        // SAFETY: the child only drops the guard (getpid, no lock, no allocation on this path)
+        // and leaves with _exit.
+        match unsafe { nix::unistd::fork() }.unwrap() {
+            nix::unistd::ForkResult::Child => {
+                drop(guard);
+                // SAFETY: leave the child at once, never returning into the test harness.
+                unsafe { libc::_exit(0) }
+            }
+            nix::unistd::ForkResult::Parent { child } => {
+                nix::sys::wait::waitpid(child, None).unwrap();
+                // A SIGKILL sent by the copy takes effect asynchronously: give it time to show.
+                std::thread::sleep(Duration::from_millis(200));
+                assert!(is_alive(pid), "the forked copy killed the parent's child");
+                drop(guard);
+                assert!(!is_alive(pid));
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "single-threaded")]
+    fn fork_child_refuses_a_multithreaded_caller() {
+        // libtest runs this test on a thread of its own: the process has at least two.
+        assert!(thread_count() >= 2);
+        // SAFETY: it panics before forking.
+        let _ = unsafe { fork_child(|| 0) };
+    }
 }
