@@ -160,7 +160,12 @@ impl Bench {
             .worker_threads(cfg.cores)
             .enable_all()
             .build()?;
-        let client = reqwest::Client::builder().no_proxy().build()?;
+        // One connection per request, like the blocking client and Python's asyncio client
+        // (`Connection: close`): no side gets connection reuse the others lack.
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(0)
+            .build()?;
         Ok(Self {
             cfg,
             python,
@@ -172,12 +177,7 @@ impl Bench {
         })
     }
 
-    pub(crate) fn measure(&self, label: &str, f: impl FnMut() -> Result<u64>) -> Result<Measured> {
-        self.progress.step(label);
-        measure(self.cfg.warmup, self.cfg.runs, f).with_context(|| format!("mode {label}"))
-    }
-
-    /// Like `measure`, with at most 3 runs: for the many points of a sweep.
+    /// Measures one mode: warm-up, then at most 3 runs (for the many points of a sweep).
     pub(crate) fn measure_few(
         &self,
         label: &str,

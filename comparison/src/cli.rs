@@ -123,6 +123,8 @@ pub struct Config {
     pub io_tasks: u64,
     /// I/O: latency per task (scaled).
     pub io_latency: Duration,
+    /// I/O: rounds of the five modes (each round includes one sequential run).
+    pub io_runs: usize,
     /// I/O: workers of the thread pool and the process pool.
     pub io_workers: usize,
     /// Sweep: latency of one task (scaled).
@@ -196,6 +198,7 @@ impl Config {
                 py_cpu_n: 4_000_000,
                 io_tasks: 20,
                 io_latency: ms(20.0),
+                io_runs: 1,
                 io_workers: 4,
                 sweep_latency: ms(20.0),
                 sweep_counts: vec![10, 100],
@@ -205,7 +208,7 @@ impl Config {
                 sweep_py_threads_max: 100,
                 sweep_py_async_max: 100,
                 sync_per: 100_000,
-                py_sync_per: 10_000,
+                py_sync_per: 100_000,
                 spawn_threads: 100,
                 spawn_forks: 20,
                 spawn_execs: 20,
@@ -235,8 +238,9 @@ impl Config {
                 py_cpu_n: 20_000_000,
                 io_tasks: 100,
                 io_latency: ms(50.0),
+                io_runs: 5,
                 io_workers: 16,
-                sweep_latency: ms(100.0),
+                sweep_latency: ms(50.0),
                 sweep_counts: vec![10, 100, 1_000, 10_000, 100_000],
                 sweep_threads_max: 10_000,
                 sweep_pool_max: 1_000,
@@ -244,7 +248,7 @@ impl Config {
                 sweep_py_threads_max: 1_000,
                 sweep_py_async_max: 10_000,
                 sync_per: 5_000_000,
-                py_sync_per: 500_000,
+                py_sync_per: 5_000_000,
                 spawn_threads: 2_000,
                 spawn_forks: 1_000,
                 spawn_execs: 1_000,

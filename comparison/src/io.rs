@@ -261,6 +261,7 @@ pub fn tokio_tasks(
                         let url = format!("http://{addr}{}", IoKind::path(latency, id));
                         let body = client
                             .get(url)
+                            .header(reqwest::header::CONNECTION, "close")
                             .send()
                             .await?
                             .error_for_status()?
@@ -276,6 +277,52 @@ pub fn tokio_tasks(
             acc = acc.wrapping_add(h.await??);
         }
         Ok::<u64, anyhow::Error>(acc)
+    }))?
+}
+
+/// `n` concurrent tokio sleeps of `d`, spawned by `spawners` tasks at once (one per runtime
+/// worker), then awaited. Returns the checksum and (seconds until every sleep was spawned,
+/// seconds until every sleep finished), both from the start.
+///
+/// # Errors
+/// A task that panicked.
+pub fn tokio_sleeps_phased(
+    rt: &tokio::runtime::Runtime,
+    n: u64,
+    d: Duration,
+    spawners: usize,
+) -> Result<(u64, (f64, f64))> {
+    let spawners = spawners.max(1) as u64;
+    rt.block_on(rt.spawn(async move {
+        let start = std::time::Instant::now();
+        let per = n.div_ceil(spawners);
+        let spawning: Vec<_> = (0..spawners)
+            .map(|k| {
+                tokio::spawn(async move {
+                    let (lo, hi) = ((k * per).min(n), ((k + 1) * per).min(n));
+                    (lo..hi)
+                        .map(|id| {
+                            tokio::spawn(async move {
+                                tokio::time::sleep(d).await;
+                                id
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(spawning.len());
+        for h in spawning {
+            all.push(h.await?);
+        }
+        let spawned = start.elapsed().as_secs_f64();
+        let mut acc = 0u64;
+        for handles in all {
+            for h in handles {
+                acc = acc.wrapping_add(h.await?);
+            }
+        }
+        Ok::<_, anyhow::Error>((acc, (spawned, start.elapsed().as_secs_f64())))
     }))?
 }
 
@@ -297,6 +344,10 @@ mod tests {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let client = reqwest::Client::new();
         assert_eq!(tokio_tasks(&rt, &client, &kind, 12).unwrap(), want);
+        let (sum, (spawned, total)) =
+            tokio_sleeps_phased(&rt, 1000, Duration::from_millis(5), 2).unwrap();
+        assert_eq!(sum, expected(1000));
+        assert!(spawned <= total && total >= 0.005, "{spawned} {total}");
         let sleeps = IoKind::Sleep(Duration::from_millis(1));
         assert_eq!(tokio_tasks(&rt, &client, &sleeps, 5).unwrap(), expected(5));
     }

@@ -222,7 +222,54 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
     );
     assert_eq!(
         row_keys(section(&json, "spawn")),
-        ["thread", "task", "fork", "process", "pool"]
+        [
+            "thread",
+            "task",
+            "fork",
+            "process",
+            "thread_pool_rt",
+            "pool_rt",
+            "pool_map_item",
+            "ping_thread",
+            "ping_process",
+            "ping_task",
+            "pool"
+        ]
+    );
+    // microsecond figures: p50 ≤ p90 ≤ p99 from the configured number of samples
+    for r in section(&json, "spawn")["rows"].as_array().unwrap() {
+        let m = &r["micro"];
+        let (p50, p90, p99) = (
+            m["p50"].as_f64().unwrap(),
+            m["p90"].as_f64().unwrap(),
+            m["p99"].as_f64().unwrap(),
+        );
+        assert!(p50 > 0.0 && p50 <= p90 && p90 <= p99, "{}: {m}", r["key"]);
+    }
+    // the course's targets, literally, each judged
+    let claims: Vec<String> = sections(&json)
+        .iter()
+        .flat_map(|s| s["targets"].as_array().unwrap().iter())
+        .map(|t| format!("{} {}", t["claim"], t["goal"]))
+        .collect();
+    for goal in [
+        "p50 ≤ 30 µs",
+        "p50 ≤ 1.5 ms",
+        "p50 ≤ 50 µs",
+        "p50 ≤ 5 µs",
+        "≥ 1.9×",
+        "≤ 1.3 × one latency",
+    ] {
+        assert!(
+            claims.iter().any(|c| c.contains(goal)),
+            "no target {goal}: {claims:?}"
+        );
+    }
+    assert!(
+        claims
+            .iter()
+            .any(|c| c.contains("Rust processes vs sequential")),
+        "c03's Rust target: {claims:?}"
     );
     assert_eq!(
         row_keys(section(&json, "memory")),
@@ -289,7 +336,7 @@ fn without_python3_the_python_columns_are_skipped_not_failed() {
     out.assert_contains("python3 not found on PATH: Python columns are skipped")
         .assert_contains("shared Mutex<u64>")
         .assert_contains("All checksums agree.");
-    assert!(!out.stdout.contains("Python (s)"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Python/Rust"), "{}", out.stdout);
 }
 
 /// Each numbered binary runs its one part in fast mode (`COURSE_FAST=1`, as `run-all --fast`).

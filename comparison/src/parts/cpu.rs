@@ -146,13 +146,13 @@ impl Bench {
             s.param("python_extrapolated_by", factor);
             if factor > 1.0 + 1e-9 {
                 s.notes.push(format!(
-                    "Python (s)* is extrapolated: Python summed 0..{} (1/{factor:.0} of the work, same chunks and loop body) and its times are scaled ×{factor:.0}; the full size would take about {:.0} s per mode",
+                    "Python* is extrapolated: Python summed 0..{} (1/{factor:.0} of the work, same chunks and loop body) and its times are scaled ×{factor:.0}; the full size would take about {:.0} s per mode",
                     cfg.py_cpu_n,
                     python::mode(&v, "sequential").map_or(f64::NAN, |m| m.0) * factor
                 ));
             }
         }
-        s.table = timed_table(&s.rows, "Python (s)*", true);
+        s.table = timed_table(&s.rows, "Python*", true);
         for key in ["threads", "rayon", "process_pool"] {
             if let Some(r) = s.row(key) {
                 let sp = r.speedup.unwrap_or(f64::NAN);

@@ -1,12 +1,12 @@
 //! I/O-bound work (`c01`): sleeps and HTTP requests to a local server, five ways, with Python beside.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::bench::{Bench, ms_label, timed_table};
-use crate::measure::Status;
+use crate::measure::{Mode, Spread, Status};
 use crate::procpool::ProcessPool;
 use crate::report::{Row, Section};
-use crate::stats::{self, measure};
+use crate::stats;
 use crate::{io, python};
 
 impl Bench {
@@ -42,47 +42,38 @@ impl Bench {
             s.param("pool_workers", cfg.io_workers);
             let ideal = |workers: u64| (n.div_ceil(workers.max(1))) as f64 * lat;
             let w = cfg.io_workers as u64;
-            self.progress.step(&format!("{id} sequential"));
-            let m = measure(0, 1, || io::sequential(&kind, n)).context("sequential")?;
-            s.rows
-                .push(Row::timed("sequential", "sequential", "1 thread", &m));
-            let m = self.measure(&format!("{id} threads"), || io::threads(&kind, n))?;
-            s.rows.push(Row::timed(
-                "threads",
-                "std threads, one per task",
-                format!("{n} threads"),
-                &m,
-            ));
-            let m = self.measure(&format!("{id} pool"), || {
-                io::thread_pool(&kind, n, cfg.io_workers)
-            })?;
-            s.rows.push(Row::timed(
-                "thread_pool",
-                "fixed thread pool",
-                format!("{n} tasks, {w} threads"),
-                &m,
-            ));
-            let m = self.measure(&format!("{id} processes"), || {
-                io::processes(&io_pool, &kind, n)
-            })?;
-            s.rows.push(Row::timed(
-                "process_pool",
-                "process pool",
-                format!("{n} tasks, {w} processes"),
-                &m,
-            ));
-            let m = self.measure(&format!("{id} tokio"), || {
-                io::tokio_tasks(&self.rt, &self.client, &kind, n)
-            })?;
-            s.rows.push(Row::timed(
-                "tokio",
-                "tokio tasks",
-                format!("{n} tasks, {} workers", cfg.cores),
-                &m,
-            ));
-            let base = s.rows[0].median;
+            // The five modes in rounds (sequential, threads, pool, processes, tokio, then again),
+            // so every ratio pairs runs taken moments apart. Waiting needs no cores (needs 0).
+            let mut modes = {
+                let (kind, rt, client, io_pool) = (&kind, &self.rt, &self.client, &io_pool);
+                vec![
+                    Mode::new("sequential", 0.0, move || io::sequential(kind, n)),
+                    Mode::new("threads", 0.0, move || io::threads(kind, n)),
+                    Mode::new("thread_pool", 0.0, move || {
+                        io::thread_pool(kind, n, cfg.io_workers)
+                    }),
+                    Mode::new("process_pool", 0.0, move || io::processes(io_pool, kind, n))
+                        .with_pids(move || io_pool.pids()),
+                    Mode::new("tokio", 0.0, move || io::tokio_tasks(rt, client, kind, n)),
+                ]
+            };
+            let series = self.rounds(id, cfg.io_runs, &mut modes)?;
+            drop(modes);
+            let what = [
+                ("sequential", "1 thread".to_owned()),
+                ("std threads, one per task", format!("{n} threads")),
+                ("fixed thread pool", format!("{n} tasks, {w} threads")),
+                ("process pool", format!("{n} tasks, {w} processes")),
+                ("tokio tasks", format!("{n} tasks, {} workers", cfg.cores)),
+            ];
+            for (se, (mode, workers)) in series.iter().zip(what) {
+                let mut row = Row::from_series(mode, workers, se);
+                let spread = Spread::of(&crate::measure::paired_ratios(&series[0], se, false));
+                row.speedup = Some(spread.p50);
+                row.speedup_spread = Some(spread);
+                s.rows.push(row);
+            }
             for r in &mut s.rows {
-                r.against(base, cfg.cores, false);
                 let workers = match r.key.as_str() {
                     "sequential" => 1,
                     "thread_pool" | "process_pool" => w,
@@ -94,7 +85,6 @@ impl Bench {
                     ideal(workers)
                 );
             }
-            s.rows[0].note.push_str(", 1 run");
             let mut args = vec![
                 "--kind".to_owned(),
                 if id == "io_sleep" { "sleep" } else { "http" }.to_owned(),
@@ -133,7 +123,7 @@ impl Bench {
                     }
                 }
             }
-            s.table = timed_table(&s.rows, "Python (s)", false);
+            s.table = timed_table(&s.rows, "Python", false);
             // Waiting needs no cores, but waking 100 waiters on time does: a machine that cannot
             // give this program its cores makes a missed goal inconclusive.
             let got = crate::measure::probe_cores(cfg.cores, 50);
@@ -142,11 +132,12 @@ impl Bench {
             for key in ["tokio", "threads"] {
                 if let Some(r) = s.row(key) {
                     let x = r.median / lat;
+                    let sp = Spread::of(&r.samples.iter().map(|t| t / lat).collect::<Vec<_>>());
                     let claim = format!("{n} × {} {label}, {key}", ms_label(cfg.io_latency));
                     s.target(
                         &claim,
                         "≤ 1.3 × one latency",
-                        format!("{x:.2}×"),
+                        format!("{x:.2}× ({:.2}–{:.2})", sp.p10, sp.p90),
                         Status::judge(x <= 1.3, busy, None),
                     );
                 }

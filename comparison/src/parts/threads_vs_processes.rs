@@ -85,7 +85,7 @@ impl Bench {
                 }
             }
         }
-        s.table = timed_table(&s.rows, "Python (s)", true);
+        s.table = timed_table(&s.rows, "Python", true);
         for key in ["threads", "processes"] {
             if let Some(r) = s.row(key) {
                 let sp = r.speedup.unwrap_or(f64::NAN);
