@@ -15,6 +15,8 @@
 //!    `std::process::Command` does exactly that (fork + exec), which is why the re-exec way is
 //!    the default in this course.
 //!
+//! The timeline after the re-exec part shows the parent's `wait()` lasting as long as the child.
+//!
 //! Run: `cargo run --bin p01_process_start_join`
 //!
 //! Expected output (scale 1.0; pids vary):
@@ -40,7 +42,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork, getpid, getppid};
-use utilities::{Stopwatch, print_time_taken, say_pid, sleep_secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say_pid, sleep_secs};
 
 /// The Python original's `task()`.
 fn task() {
@@ -67,11 +69,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. re-exec: start + join.
     say_pid!("Parent: starting a child (re-exec) and waiting for it");
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
+    let child_span = tl.span("child process: task() sleeps 2 s (start → reaped)");
     let mut child = SelfCommand::new("task").spawn()?; // p.start()
-    let status = child.wait()?; // p.join(): blocks until the child exits, then reaps it
+    let status = tl.record("parent: child.wait(), i.e. p.join()", || child.wait())?; // reaps it
+    drop(child_span);
     say_pid!("Parent: child exited with {status}");
     print_time_taken("Re-exec child", sw.elapsed());
+    tl.print("start + join: the parent waits while its child runs");
     assert!(status.success());
     // The minimal example: a child that only says where it runs.
     let status = SelfCommand::new("minimal").spawn()?.wait()?;

@@ -12,6 +12,9 @@
 //! loop stops early. Here the parent drops its own write end and reads until *every* writer
 //! has closed (`recv()` returns `None`), so it gets exactly all results, then reaps the children.
 //!
+//! The timeline after the first part shows the five producers alive together and the parent
+//! reading until the last one closed its end of the queue.
+//!
 //! Run: `cargo run --bin p10_queue_many_producers`
 //!
 //! Expected output (the order of results varies):
@@ -25,7 +28,7 @@
 
 use multiprocessing_examples::frame::{ProcessQueue, QueueSender};
 use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
-use utilities::say_pid;
+use utilities::{Timeline, say_pid};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(role) = child_role() {
@@ -45,20 +48,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     utilities::output::start_clock();
 
     // the course notebook: five children, one result each.
+    let tl = Timeline::new();
     let (tx, mut rx) = ProcessQueue::<i64>::new()?.split();
     let mut children = Vec::new();
     for i in 0..5 {
+        let span = tl.span(format!("child square_one({i}): start → reaped"));
         let c = SelfCommand::new("square_one")
             .arg(i.to_string())
             .pass_fd(&tx)?
             .spawn()?;
-        children.push(Reaped::new(c));
+        children.push((span, Reaped::new(c)));
     }
     drop(tx); // otherwise our own write end keeps the pipe open forever
-    let results = rx.iter().collect::<Result<Vec<i64>, _>>()?; // until every child closed it
-    for c in children {
+    let results = tl.record("parent: reads the queue until it closes", || {
+        rx.iter().collect::<Result<Vec<i64>, _>>()
+    })?; // until every child closed it
+    for (span, c) in children {
         assert!(c.wait()?.success());
+        drop(span);
     }
+    tl.print("Five producer processes, one queue, one reader");
     say_pid!(
         "Received {} results in arrival order: {results:?}",
         results.len()

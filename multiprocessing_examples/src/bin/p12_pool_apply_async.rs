@@ -11,6 +11,9 @@
 //! The type parameters say what goes in and what comes out; the worker decodes the argument
 //! with a size limit, and a wrong type on either side is an error, not garbage.
 //!
+//! The timeline at the end shows `apply` as one blocked bar, then the `apply_async` task with
+//! the parent's short work-and-check bars beside it.
+//!
 //! Run: `cargo run --bin p12_pool_apply_async`
 //!
 //! Expected output (scale 1.0; pids vary):
@@ -26,7 +29,7 @@
 //! ```
 
 use multiprocessing_examples::pool::{self, AsyncResult, PoolError, ProcessPool, Task};
-use utilities::{say_pid, secs, sleep_secs};
+use utilities::{Timeline, say_pid, secs, sleep_secs};
 
 /// The Python original's `square(n)`, taking 1 s so that "non-blocking" is visible.
 fn square(n: u64) -> u64 {
@@ -43,17 +46,29 @@ fn main() -> Result<(), PoolError> {
     let pool = ProcessPool::new(2, TASKS)?;
 
     // Blocking: like calling square(5), but in a worker process.
-    let result: u64 = pool.apply("square", 5u64)?;
+    let tl = Timeline::new();
+    let result: u64 = tl.record("parent: apply(square, 5) blocks", || {
+        pool.apply("square", 5u64)
+    })?;
     say_pid!("apply(square, 5) = {result}");
     assert_eq!(result, 25);
 
     // Non-blocking: a handle now, the value later.
+    let task_span = tl.span("apply_async(square, 5): submitted → result");
     let handle: AsyncResult<u64> = pool.apply_async("square", 5u64)?;
     say_pid!("apply_async submitted; the parent keeps working");
     let mut tick = 0;
     let result = loop {
+        let waited = tl.span(format!(
+            "parent: works, checks for 0.25 s (tick {})",
+            tick + 1
+        ));
         match handle.get_timeout(secs(0.25)) {
-            Ok(v) => break v,
+            Ok(v) => {
+                drop(waited);
+                drop(task_span); // the result is here: the task is done
+                break v;
+            }
             Err(PoolError::Timeout { .. }) => {
                 tick += 1;
                 say_pid!("Parent keeps working (tick {tick}): result not ready yet");
@@ -65,5 +80,6 @@ fn main() -> Result<(), PoolError> {
     say_pid!("apply_async(square, 5).get() = {result}");
     assert_eq!(result, 25);
     assert!(tick >= 1, "the parent worked while the task ran");
+    tl.print("apply blocks the parent; apply_async lets it keep working");
     Ok(())
 }

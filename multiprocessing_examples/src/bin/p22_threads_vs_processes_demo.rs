@@ -9,6 +9,9 @@
 //!
 //! Size: `P22_N` (default 10 000 000 per worker; 2 000 000 under `COURSE_FAST=1`).
 //!
+//! The timeline shows the two counts back to back, then side by side in two threads, then side
+//! by side in two processes (a little later: a process takes longer to start).
+//!
 //! Run: `cargo run --bin p22_threads_vs_processes_demo` (add `--release` for realistic speed)
 //!
 //! Expected output (2 free cores; times vary):
@@ -24,7 +27,7 @@ use std::thread;
 
 use multiprocessing_examples::spawn::{Reaped, SelfCommand, child_role};
 use multiprocessing_examples::work::{count_to, size_from_env};
-use utilities::{Stopwatch, format_duration, print_time_taken};
+use utilities::{Stopwatch, Timeline, format_duration, print_time_taken};
 
 /// The Python original's `cpu_task()`: count to n.
 fn cpu_task(n: u64) {
@@ -41,33 +44,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     utilities::output::start_clock();
     let n = size_from_env("P22_N", 10_000_000, 2_000_000);
 
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
-    cpu_task(n);
-    cpu_task(n);
+    tl.record(format!("main thread: count to {n} (1)"), || cpu_task(n));
+    tl.record(format!("main thread: count to {n} (2)"), || cpu_task(n));
     let sequential = sw.elapsed();
     print_time_taken("Sequential", sequential);
 
     // run_threads()
     let sw = Stopwatch::start();
-    let threads: Vec<_> = (0..2).map(|_| thread::spawn(move || cpu_task(n))).collect();
-    for t in threads {
-        t.join().map_err(|_| "a thread panicked")?;
-    }
+    thread::scope(|s| {
+        let tl = &tl;
+        let threads: Vec<_> = (1..=2)
+            .map(|i| {
+                s.spawn(move || tl.record(format!("thread {i}: count to {n}"), || cpu_task(n)))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .try_for_each(|t| t.join().map_err(|_| "a thread panicked"))
+    })?;
     let threads_time = sw.elapsed();
     print_time_taken("Threads time", threads_time);
 
     // run_processes()
     let sw = Stopwatch::start();
-    let processes = (0..2)
-        .map(|_| {
-            SelfCommand::new("cpu")
-                .arg(n.to_string())
-                .spawn()
-                .map(Reaped::new)
+    let processes = (1..=2)
+        .map(|i| {
+            let span = tl.span(format!("process {i}: count to {n} (start → reaped)"));
+            let child = SelfCommand::new("cpu").arg(n.to_string()).spawn();
+            child.map(|c| (span, Reaped::new(c)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    for p in processes {
+    for (span, p) in processes {
         assert!(p.wait()?.success());
+        drop(span);
     }
     let processes_time = sw.elapsed();
     print_time_taken("Processes time", processes_time);
@@ -78,6 +89,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // What a process costs just to exist: start and reap 10 children that do nothing.
+    tl.print("The same counting: one after another, in two threads, in two processes");
+
     let k = 10u32;
     let sw = Stopwatch::start();
     for _ in 0..k {

@@ -9,6 +9,8 @@
 //! process created, once per iteration, and never the others (Python leaves them to be reaped
 //! at interpreter exit). Here every child is waited for, by the loop variable itself.
 //!
+//! The timeline at the end shows one bar per core, all alive together.
+//!
 //! Run: `cargo run --bin p31_process_per_cpu`
 //!
 //! Expected output (on 2 cores; pids vary):
@@ -25,7 +27,7 @@ use std::hint::black_box;
 
 use multiprocessing_examples::spawn::{SelfCommand, child_role, children_of};
 use multiprocessing_examples::work::cpu_count;
-use utilities::say_pid;
+use utilities::{Timeline, say_pid};
 
 /// The Python original's `square_it()`: `for i in range(1000): i*i`.
 fn square_it() {
@@ -44,19 +46,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let num_process = cpu_count();
     say_pid!("os.cpu_count() → available_parallelism() = {num_process}");
 
+    let tl = Timeline::new();
     let mut processes = Vec::new();
     for i in 0..num_process {
-        processes.push(SelfCommand::new("square_it").arg(i.to_string()).spawn()?);
+        let span = tl.span(format!("child {i}: square_it (start → reaped)"));
+        processes.push((
+            span,
+            SelfCommand::new("square_it").arg(i.to_string()).spawn()?,
+        ));
     }
     // Join *each* process: the loop variable is the one we wait for (the Python original waits on `p`).
-    for (i, p) in processes.iter_mut().enumerate() {
+    for (i, (span, mut p)) in processes.into_iter().enumerate() {
         let status = p.wait()?;
+        drop(span);
         say_pid!("Joined child {i} (pid {}): {status}", p.id());
         assert!(status.success());
     }
     assert!(
         children_of(std::process::id()).is_empty(),
         "every child was reaped"
+    );
+    tl.print("One child process per core, all started, then all joined");
+    assert_eq!(
+        tl.max_overlap(),
+        num_process,
+        "every child was alive at once"
     );
     println!("end main");
     Ok(())

@@ -9,6 +9,8 @@
 //! has exited, and at that moment the child is also reaped (no zombie). The Python original's loop has a
 //! comment "some time-consuming work here"; the work here is a short sleep.
 //!
+//! The timeline at the end shows the parent's short work slices under the child's one bar.
+//!
 //! Run: `cargo run --bin p35_subprocess_poll`
 //!
 //! Expected output (scale 1.0; the number of "Working..." lines varies a little):
@@ -24,12 +26,14 @@
 
 use std::process::Command;
 
-use utilities::{say, secs, sleep_secs};
+use utilities::{Timeline, say, secs, sleep_secs};
 
 fn main() -> std::io::Result<()> {
     utilities::output::start_clock();
     // The child's 0.3 s is scaled like every other simulated wait in the course.
     let duration = format!("{:.3}", secs(0.3).as_secs_f64());
+    let tl = Timeline::new();
+    let child_span = tl.span(format!("child: sleep {duration} (start → exit seen)"));
     let mut proc = Command::new("sleep").arg(&duration).spawn()?; // Popen(['sleep', '0.3'])
     say!("Started `sleep {duration}` as pid {}", proc.id());
 
@@ -37,10 +41,12 @@ fn main() -> std::io::Result<()> {
     let status = loop {
         // proc.poll(): never blocks.
         if let Some(status) = proc.try_wait()? {
+            drop(child_span);
             break status;
         }
         say!("Working...");
         polls += 1;
+        let _work = tl.span(format!("parent: works 0.05 s, then polls (#{polls})"));
         sleep_secs(0.05); // some time-consuming work here
     };
     // `code()` is None when the child was killed by a signal (see p36).
@@ -49,6 +55,7 @@ fn main() -> std::io::Result<()> {
         .map_or_else(|| status.to_string(), |c| c.to_string());
     say!("Exit status {code}");
     say!("Polled {polls} times while the child ran");
+    tl.print("The parent works and polls while its child runs");
     assert!(status.success());
     Ok(())
 }

@@ -15,6 +15,9 @@
 //! memory and locks, so it cannot be killed from outside safely; it can only be *asked* to stop
 //! and must check a flag. A process owns its memory, so the OS can end it at any instruction.
 //!
+//! The timeline at the end shows the 10 s child's bar cut at the timeout and the quick child's
+//! short bar.
+//!
 //! Run: `cargo run --bin p36_subprocess_timeout_kill`
 //!
 //! Expected output (scale 1.0):
@@ -31,13 +34,15 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
 use multiprocessing_examples::spawn::{Waited, children_of, wait_or_kill};
-use utilities::{Stopwatch, say, secs};
+use utilities::{Stopwatch, Timeline, say, secs};
 
 /// Runs `sleep <seconds>` (scaled) and gives it `timeout` (scaled) to finish.
-fn run_with_timeout(seconds: f64, timeout: f64) -> std::io::Result<(Waited, u32)> {
+fn run_with_timeout(seconds: f64, timeout: f64, tl: &Timeline) -> std::io::Result<(Waited, u32)> {
     let duration = format!("{:.3}", secs(seconds).as_secs_f64());
     let timeout = secs(timeout);
     let sw = Stopwatch::start();
+    let limit = timeout.as_secs_f64();
+    let span = tl.span(format!("child `sleep {duration}`, timeout {limit:.3} s"));
     let mut child = Command::new("sleep").arg(&duration).spawn()?;
     let pid = child.id();
     say!(
@@ -45,6 +50,7 @@ fn run_with_timeout(seconds: f64, timeout: f64) -> std::io::Result<(Waited, u32)
         timeout.as_secs_f64()
     );
     let waited = wait_or_kill(&mut child, timeout)?; // reaps the child in both cases
+    drop(span);
     if waited.timed_out() {
         say!(
             "Timeout after {:.3} s: the child was killed",
@@ -58,7 +64,8 @@ fn main() -> std::io::Result<()> {
     utilities::output::start_clock();
 
     // 1. The stuck child.
-    let (waited, pid) = run_with_timeout(10.0, 0.1)?;
+    let tl = Timeline::new();
+    let (waited, pid) = run_with_timeout(10.0, 0.1, &tl)?;
     let status = waited.status();
     say!(
         "Child status: {status} (signal {})",
@@ -79,12 +86,13 @@ fn main() -> std::io::Result<()> {
 
     // 2. A child that finishes before its deadline is simply waited for: `wait_or_kill`
     //    returns as soon as it exits, not when the (generous) timeout would expire.
-    let (waited, _) = run_with_timeout(0.02, 2.0)?;
+    let (waited, _) = run_with_timeout(0.02, 2.0, &tl)?;
     let status = waited.status();
     say!(
         "Finished in time: exit status {}",
         status.code().unwrap_or(-1)
     );
     assert!(!waited.timed_out() && status.success());
+    tl.print("A stuck child is killed at its timeout; a quick one just finishes");
     Ok(())
 }

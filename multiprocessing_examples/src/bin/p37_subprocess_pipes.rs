@@ -15,6 +15,8 @@
 //!
 //! Only programs found on every Debian machine are used: `sort`, `cat`, `sh`, `sleep`.
 //!
+//! The timeline at the end shows the three children's bars side by side.
+//!
 //! Run: `cargo run --bin p37_subprocess_pipes`
 //!
 //! Expected output (scale 1.0):
@@ -31,7 +33,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use utilities::{Stopwatch, print_time_taken, say, secs};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, secs};
 
 /// Runs `program args…`, writes `input` to its stdin from a separate thread, and returns what
 /// it printed once it has exited (the child is reaped).
@@ -77,16 +79,18 @@ fn main() -> std::io::Result<()> {
 
     // 3. Three children at once: start all, then collect all exit codes.
     let nap = secs(0.5);
+    let tl = Timeline::new();
     let sw = Stopwatch::start();
     let mut children = Vec::new();
     for code in 0..3 {
+        let span = tl.span(format!("child sh: sleep, exit {code} (start → reaped)"));
         // The values go in as positional parameters ($1, $2), never pasted into the script.
         let child = Command::new("sh")
             .args(["-c", r#"sleep "$1"; exit "$2""#, "sh"])
             .arg(format!("{:.3}", nap.as_secs_f64()))
             .arg(code.to_string())
             .spawn()?;
-        children.push(child);
+        children.push((span, child));
     }
     say!(
         "Started {} children in parallel, each sleeping {:.3} s",
@@ -94,8 +98,9 @@ fn main() -> std::io::Result<()> {
         nap.as_secs_f64()
     );
     let mut codes = Vec::new();
-    for mut child in children {
+    for (span, mut child) in children {
         codes.push(child.wait()?.code().unwrap_or(-1)); // reaps each one
+        drop(span);
     }
     let took = sw.elapsed();
     say!("Exit codes: {codes:?}");
@@ -103,6 +108,12 @@ fn main() -> std::io::Result<()> {
     println!(
         "Three sleeps in a row would take {:.3} s",
         (nap * 3).as_secs_f64()
+    );
+    tl.print("Three shell children sleeping in parallel");
+    assert_eq!(
+        tl.max_overlap(),
+        3,
+        "the three children were not alive together"
     );
     assert_eq!(codes, [0, 1, 2]);
     Ok(())
