@@ -230,6 +230,11 @@ pub struct RecordMeta {
 }
 
 impl RecordMeta {
+    /// Whether the recorded run ended with exit status 0.
+    pub fn succeeded(&self) -> bool {
+        self.status == "exit status: 0"
+    }
+
     /// The file text.
     pub fn to_text(&self) -> String {
         format!(

@@ -382,7 +382,9 @@ fn is_fresh(root: &Path, recorded: &Path, e: &Entry) -> bool {
     let Ok(source) = std::fs::read(root.join(e.source_path())) else {
         return false;
     };
-    RecordMeta::parse(&meta).hash == book::content_hash(&source)
+    let meta = RecordMeta::parse(&meta);
+    // A run that failed or was killed is recorded again next time.
+    meta.hash == book::content_hash(&source) && meta.succeeded()
 }
 
 fn record_one(
@@ -438,6 +440,8 @@ fn record_one(
         cmd.env(utilities::FAST_VAR, "1");
     }
     let start = Instant::now();
+    // Its own process group, so that a hung run can be ended with everything it started.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd
         .spawn()
         .map_err(|err| UsageError(format!("cannot start {}: {err}", e.name)))?;
@@ -445,6 +449,11 @@ fn record_one(
         match child.try_wait() {
             Ok(Some(st)) => break st.to_string(),
             Ok(None) if start.elapsed() > RECORD_LIMIT => {
+                // The whole process group: an example's own children (a pool, a Python
+                // script) must not outlive it.
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 break format!("killed after {} s", RECORD_LIMIT.as_secs());

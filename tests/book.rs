@@ -258,6 +258,7 @@ fn every_recording_is_of_the_current_file() {
     let dir = src().join(RECORDED_DIR);
     let mut stale = Vec::new();
     let mut missing = Vec::new();
+    let mut failed = Vec::new();
     let mut with_timelines = 0;
     for e in CATALOGUE {
         let Ok(meta) = std::fs::read_to_string(dir.join(format!("{}.meta", e.name))) else {
@@ -268,6 +269,9 @@ fn every_recording_is_of_the_current_file() {
         let source = std::fs::read(Path::new(ROOT).join(e.source_path())).expect("source");
         if meta.hash != book::content_hash(&source) {
             stale.push(e.name);
+        }
+        if !meta.succeeded() {
+            failed.push(format!("{} ({})", e.name, meta.status));
         }
         assert_eq!(meta.source, e.source_path(), "{}", e.name);
         assert!(
