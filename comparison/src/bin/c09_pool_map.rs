@@ -22,7 +22,7 @@
 //! ```text
 //! [   0.000s] main         | round trip of one tiny task (p50 of 2000): 24.1 µs
 //! [   0.120s] main         | target 1: 10000 tiny tasks in 9.8 ms = 0.98 µs per item (≤ 2 µs): met
-//! [   1.460s] main         | target 2: pool of 1: 0.804 s, pool of 2: 0.409 s, speedup 1.97× (≥ 1.7×), workers got 1.98 of 2 cores: met
+//! [   1.460s] main         | target 2: pool of 1: 0.804 s, pool of 2: 0.409 s, speedup 1.97× (≥ 1.7×), the processes got 1.98 of 2 cores: met
 //! ```
 
 use std::time::{Duration, Instant};
@@ -45,6 +45,8 @@ fn cpu(n: u64) -> u64 {
 static TASKS: &[Task] = &[pool::task!("tiny", tiny), pool::task!("cpu", cpu)];
 
 const TINY_ITEMS: u64 = 10_000;
+#[allow(clippy::cast_precision_loss, reason = "10 000 is exact in an f64")]
+const TINY_ITEMS_F64: f64 = TINY_ITEMS as f64;
 const TINY_TARGET_US: f64 = 2.0;
 const SPEEDUP_TARGET: f64 = 1.7;
 
@@ -74,11 +76,11 @@ fn main() -> Result<()> {
             best_cores = cores;
         }
     }
-    let per_item = micros(best) / items.len() as f64;
+    let per_item = micros(best) / TINY_ITEMS_F64;
     say!(
         "target 1: {TINY_ITEMS} tiny tasks in {:.1} ms = {per_item:.2} µs per item (≤ {TINY_TARGET_US} µs): {}",
         micros(best) / 1000.0,
-        verdict(per_item <= TINY_TARGET_US, best_cores, 1.0)
+        cost_verdict(per_item, TINY_TARGET_US, best_cores)
     );
 
     // Target 2: a pool of 2 against a pool of 1 on 1 ms CPU tasks.
@@ -91,7 +93,7 @@ fn main() -> Result<()> {
     anyhow::ensure!(sums1 == sums2, "the two pools disagree");
     let speedup = t1.as_secs_f64() / t2.as_secs_f64();
     say!(
-        "target 2: pool of 1: {:.3} s, pool of 2: {:.3} s, speedup {speedup:.2}× (≥ {SPEEDUP_TARGET}×), workers got {cores2:.2} of 2 cores: {}",
+        "target 2: pool of 1: {:.3} s, pool of 2: {:.3} s, speedup {speedup:.2}× (≥ {SPEEDUP_TARGET}×), the processes got {cores2:.2} of 2 cores: {}",
         t1.as_secs_f64(),
         t2.as_secs_f64(),
         verdict(speedup >= SPEEDUP_TARGET, cores2, SPEEDUP_TARGET)
@@ -131,7 +133,25 @@ fn verdict(met: bool, cores: f64, needed: f64) -> String {
     }
 }
 
+/// For a cost target: `met`; `inconclusive` when the processes got less than one core and
+/// the cost scaled to a whole core would meet the target; else `missed`.
+fn cost_verdict(cost: f64, target: f64, cores: f64) -> String {
+    if cost <= target {
+        "met".to_owned()
+    } else if cores < 1.0 && cost * cores <= target {
+        format!("inconclusive (machine busy: got {cores:.2} of 2 cores)")
+    } else {
+        "missed".to_owned()
+    }
+}
+
 /// The `n` for which `sum_below(n)` takes about 1 ms here (measured in this process).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "a calibration estimate: a few percent either way does not matter"
+)]
 fn calibrate_1ms() -> u64 {
     let mut n = 10_000u64;
     loop {
