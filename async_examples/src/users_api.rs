@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::InFlight;
+use utilities::gauge::Gauge;
 
 /// What `GET /users/{id}` returns (the Python original's `{"id": user_id, "name": "User" + str(user_id)}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +33,7 @@ pub struct User {
 struct ApiState {
     latency: Duration,
     requests: AtomicUsize,
-    in_flight: Arc<InFlight>,
+    in_flight: Gauge,
 }
 
 /// A running server; call [`UsersApi::stop`] to shut it down and wait for it.
@@ -72,7 +72,7 @@ impl UsersApi {
         let state = Arc::new(ApiState {
             latency,
             requests: AtomicUsize::new(0),
-            in_flight: InFlight::new(),
+            in_flight: Gauge::new(),
         });
         let app = Router::new()
             .route("/users/{id}", get(get_user))
@@ -113,7 +113,7 @@ impl UsersApi {
 
     /// The most requests the server was handling at the same moment.
     pub fn max_concurrent(&self) -> usize {
-        self.state.in_flight.high_water()
+        self.state.in_flight.max()
     }
 
     /// Stops accepting, lets running requests finish (at most 2 s), and ends the server task.

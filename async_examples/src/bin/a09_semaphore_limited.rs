@@ -20,21 +20,16 @@
 
 use std::sync::Arc;
 
-use async_examples::InFlight;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use utilities::gauge::Gauge;
 use utilities::{Stopwatch, Timeline, print_time_taken, say, secs};
 
 const REQUESTS: usize = 10;
 const LIMIT: usize = 3;
 
 /// One "request" that waits for a permit first.
-async fn request(
-    i: usize,
-    permits: Arc<Semaphore>,
-    gauge: Arc<InFlight>,
-    tl: Arc<Timeline>,
-) -> usize {
+async fn request(i: usize, permits: Arc<Semaphore>, gauge: Arc<Gauge>, tl: Arc<Timeline>) -> usize {
     // `async with sem:` → hold the permit for the whole body.
     let Ok(_permit) = permits.acquire_owned().await else {
         unreachable!("the semaphore is never closed");
@@ -50,7 +45,7 @@ async fn request(
 /// Runs all requests with at most `limit` at once; returns the high-water mark.
 async fn run(label: &str, limit: usize) -> usize {
     let permits = Arc::new(Semaphore::new(limit));
-    let gauge = InFlight::new();
+    let gauge = Arc::new(Gauge::new());
     let tl = Arc::new(Timeline::new());
     let sw = Stopwatch::start();
     let mut tasks = JoinSet::new();
@@ -70,7 +65,7 @@ async fn run(label: &str, limit: usize) -> usize {
         }
     }
     done.sort_unstable();
-    let high_water = gauge.high_water();
+    let high_water = gauge.max();
     say!("{label}: high-water mark: {high_water} (limit {limit})");
     print_time_taken(label, sw.elapsed());
     tl.print(&format!(
