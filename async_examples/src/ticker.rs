@@ -80,14 +80,20 @@ impl TickReport {
 
     /// The longest stretch without a tick between `from` and `to` (both ends count as edges).
     pub fn longest_gap_between(&self, from: Instant, to: Instant) -> Duration {
+        let (start, end) = self.longest_silence_between(from, to);
+        end.saturating_duration_since(start)
+    }
+
+    /// Where that longest stretch lies, as `(start, end)`: a timeline can draw it.
+    pub fn longest_silence_between(&self, from: Instant, to: Instant) -> (Instant, Instant) {
         let mut edges = vec![from];
         edges.extend(self.ticks.iter().copied().filter(|&t| t > from && t < to));
         edges.push(to);
         edges
             .windows(2)
-            .map(|w| w[1].saturating_duration_since(w[0]))
-            .max()
-            .unwrap_or_default()
+            .map(|w| (w[0], w[1]))
+            .max_by_key(|(a, b)| b.saturating_duration_since(*a))
+            .unwrap_or((from, from))
     }
 
     /// The longest stretch without a tick over the ticker's whole life.
@@ -115,5 +121,11 @@ mod tests {
         // While free, ticks come every 10 ms (200 ms of slack for a busy machine).
         let free_gap = report.longest_gap_between(report.started, block_from);
         assert!(free_gap < Duration::from_millis(200), "{free_gap:?}");
+        // The longest silence is the blocked stretch itself.
+        let (quiet_from, quiet_to) = report.longest_silence_between(report.started, report.stopped);
+        assert!(
+            quiet_from <= block_from && quiet_to >= block_to,
+            "{report:?}"
+        );
     }
 }

@@ -21,6 +21,9 @@
 //! The CPU work is not scaled by `COURSE_TIME_SCALE` (it is real work): ≈ 0.4 s in a debug
 //! build, ≈ 0.03 s in release.
 //!
+//! The timeline at the end draws each CPU job beside the ticker's longest silence: the whole
+//! job when it runs on the runtime, a tick period when it runs elsewhere.
+//!
 //! Run: `cargo run --bin a07_cpu_in_process_pool`
 //!
 //! Expect: `CPU result: 1249999975000000` four times; `0 ticks` for the on-runtime run (its
@@ -33,7 +36,7 @@ use async_examples::Ticker;
 use async_examples::cpu::{SEED_N, cpu_heavy, cpu_heavy_rayon, expected_sum};
 use async_examples::pool_bridge::{CPU_TASKS, await_pool};
 use multiprocessing_examples::pool::{self, ProcessPool};
-use utilities::{Stopwatch, Table, print_time_taken, say};
+use utilities::{Stopwatch, Table, Timeline, print_time_taken, say};
 
 /// The ticker's period. It is not scaled: it measures real CPU time.
 const TICK: Duration = Duration::from_millis(10);
@@ -51,6 +54,7 @@ struct Run {
 async fn watch(
     how: &'static str,
     job: impl Future<Output = anyhow::Result<u64>>,
+    tl: &Timeline,
 ) -> anyhow::Result<Run> {
     let ticker = Ticker::spawn(TICK, false);
     tokio::time::sleep(TICK * 3).await; // the ticker is running
@@ -61,6 +65,13 @@ async fn watch(
     let to = Instant::now();
     let took = sw.elapsed();
     let report = ticker.stop();
+    tl.add(format!("{how}: the CPU job"), from, to);
+    let (quiet_from, quiet_to) = report.longest_silence_between(from, to);
+    tl.add(
+        format!("{how}: ticker's longest silence"),
+        quiet_from,
+        quiet_to,
+    );
     let (ticks, gap) = (
         report.count_between(from, to),
         report.longest_gap_between(from, to),
@@ -80,45 +91,56 @@ async fn watch(
     })
 }
 
-async fn async_main(pool: &ProcessPool) -> anyhow::Result<Vec<Run>> {
+async fn async_main(pool: &ProcessPool, tl: &Timeline) -> anyhow::Result<Vec<Run>> {
     let n = SEED_N;
     let mut runs = Vec::new();
 
     // 1. The anti-pattern: CPU work in async code. Nothing else on this runtime can run.
-    runs.push(watch("on the runtime", async { Ok(cpu_heavy(n)) }).await?);
+    runs.push(watch("on the runtime", async { Ok(cpu_heavy(n)) }, tl).await?);
 
     // 2. rayon inside spawn_blocking: the parallel sum blocks a blocking-pool thread, not the
     //    runtime, while rayon's threads do the work.
     runs.push(
-        watch("rayon in spawn_blocking", async {
-            Ok(tokio::task::spawn_blocking(move || cpu_heavy_rayon(n)).await?)
-        })
+        watch(
+            "rayon in spawn_blocking",
+            async { Ok(tokio::task::spawn_blocking(move || cpu_heavy_rayon(n)).await?) },
+            tl,
+        )
         .await?,
     );
 
     // 3. rayon::spawn + oneshot: the job goes to rayon's pool, the answer comes back on a
     //    channel the runtime can await.
     runs.push(
-        watch("rayon::spawn + oneshot", async {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            rayon::spawn(move || {
-                let _ = tx.send(cpu_heavy(n));
-            });
-            Ok(rx.await?)
-        })
+        watch(
+            "rayon::spawn + oneshot",
+            async {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                rayon::spawn(move || {
+                    let _ = tx.send(cpu_heavy(n));
+                });
+                Ok(rx.await?)
+            },
+            tl,
+        )
         .await?,
     );
 
     // 4. The process pool, as in the Python original: `await loop.run_in_executor(pool, cpu_heavy, n)`.
     runs.push(
-        watch("process pool", async {
-            let (sum, worker) = await_pool(pool.submit::<u64, (u64, u32)>("cpu_heavy", n)?).await?;
-            say!(
-                "process pool: computed in worker process {worker} (this process is {})",
-                std::process::id()
-            );
-            Ok(sum)
-        })
+        watch(
+            "process pool",
+            async {
+                let (sum, worker) =
+                    await_pool(pool.submit::<u64, (u64, u32)>("cpu_heavy", n)?).await?;
+                say!(
+                    "process pool: computed in worker process {worker} (this process is {})",
+                    std::process::id()
+                );
+                Ok(sum)
+            },
+            tl,
+        )
         .await?,
     );
     Ok(runs)
@@ -136,7 +158,8 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let runs = runtime.block_on(async_main(&pool))?;
+    let tl = Timeline::new();
+    let runs = runtime.block_on(async_main(&pool, &tl))?;
     drop(runtime);
     drop(pool);
 
@@ -151,6 +174,9 @@ fn main() -> anyhow::Result<()> {
     }
     println!();
     print!("{table}");
+    tl.print(
+        "CPU work from async code: on the runtime the ticker falls silent, elsewhere it ticks",
+    );
 
     for r in &runs {
         assert_eq!(r.sum, expected_sum(SEED_N), "{}", r.how);

@@ -11,6 +11,9 @@
 //! `cleanup` lines), no code after that `.await` does. Python raises `CancelledError` inside the
 //! coroutine instead; Rust has nothing to catch, cleanup lives in `Drop`.
 //!
+//! The timeline at the end shows the slow call's bar cut at the 2 s limit, the failing call
+//! ending early, and the dropped and cancelled jobs cut short.
+//!
 //! Run: `cargo run --bin a10_timeouts_and_errors`
 //!
 //! Expect: `fast: ok`, `medium: ok`, `broken: failed: connection reset by peer (simulated)`,
@@ -21,7 +24,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use utilities::{Stopwatch, print_time_taken, say, secs};
+use std::sync::Arc;
+use utilities::{Stopwatch, Timeline, print_time_taken, say, secs};
 
 /// Says `cleanup: …` when dropped: shows when a cancelled future is destroyed.
 struct Cleanup(String);
@@ -75,6 +79,7 @@ async fn guarded(name: &'static str, seconds: f64, fails: bool, limit: Duration)
 async fn main() {
     utilities::output::start_clock();
     let limit = secs(2.0);
+    let tl = Arc::new(Timeline::new());
     say!("timeout limit: {:.3} s", limit.as_secs_f64());
 
     // 1. Four calls, four tasks, four Results. A task that panicked would show up as a
@@ -88,7 +93,16 @@ async fn main() {
     ];
     let handles: Vec<_> = calls
         .iter()
-        .map(|&(name, seconds, fails)| (name, tokio::spawn(guarded(name, seconds, fails, limit))))
+        .map(|&(name, seconds, fails)| {
+            let tl = Arc::clone(&tl);
+            let how = if fails { "fails" } else { "ok" };
+            let label = format!("{name}: {seconds} s call ({how}), 2 s timeout");
+            let call = guarded(name, seconds, fails, limit);
+            (
+                name,
+                tokio::spawn(async move { tl.record_async(label, call).await }),
+            )
+        })
         .collect();
     let (mut ok, mut failed, mut timed_out) = (0, 0, 0);
     for (name, handle) in handles {
@@ -117,7 +131,9 @@ async fn main() {
 
     // 2. Cancelling by dropping: poll a job for a while, then simply drop it.
     let mut job = Box::pin(call("dropped job", 5.0, false));
-    if tokio::time::timeout(secs(0.3), &mut job).await.is_err() {
+    let first_try = tokio::time::timeout(secs(0.3), &mut job);
+    let label = "dropped job: 5 s call, dropped after 0.3 s";
+    if tl.record_async(label, first_try).await.is_err() {
         say!("dropped job: still running after 0.3 s; dropping it");
     }
     drop(job); // its Cleanup runs right here
@@ -129,11 +145,15 @@ async fn main() {
         say!("user: pressing cancel");
         let _ = cancel.send(());
     });
+    let job = call("select job", 5.0, false);
     tokio::select! {
-        result = call("select job", 5.0, false) => say!("select job finished first: {result:?}"),
+        result = tl.record_async("select job: 5 s call, cancelled at 0.5 s", job) => {
+            say!("select job finished first: {result:?}");
+        }
         _ = cancelled => say!("select!: the cancel signal won; the job was dropped"),
     }
 
+    tl.print("Timeouts and cancellation: a slow call is cut at its limit, a dropped job stops");
     assert_eq!((ok, failed, timed_out), (2, 1, 1));
     assert!(
         all < secs(4.0),
