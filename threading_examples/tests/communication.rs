@@ -292,6 +292,31 @@ fn t30_pools_keep_submit_order_on_at_most_three_threads() {
 }
 
 #[test]
+fn t30_pool_survives_a_panicking_job() {
+    // RUST_BACKTRACE=1: the deliberate panic must still be one clean line on stderr.
+    let out = utilities::testkit::run_with_env(
+        env!("CARGO_BIN_EXE_t30_thread_pool"),
+        &[],
+        &[(utilities::TIME_SCALE_VAR, "0.05"), ("RUST_BACKTRACE", "1")],
+    );
+    out.assert_success();
+    let s = &out.stdout;
+    assert!(
+        s.contains(
+            "panicking job: results [Ok(0), Ok(1), Err(\"job 2 failed\"), Ok(9), Ok(16), Ok(25)]"
+        ),
+        "the panic comes back as that job's Err, the others are unharmed\n{s}"
+    );
+    assert!(
+        s.contains("after the panic: 3 of 3 workers alive, and the next 6 jobs ran"),
+        "{s}"
+    );
+    let err = &out.stderr;
+    assert_eq!(err.lines().count(), 1, "stderr must be one line:\n{err}");
+    assert!(err.contains("| panicked: \"job 2 failed\" (at "), "{err}");
+}
+
+#[test]
 fn t33_items_once_each_then_endmain() {
     let out = run(env!("CARGO_BIN_EXE_t33_queue_worker_pool"), 0.5);
     let s = &out.stdout;

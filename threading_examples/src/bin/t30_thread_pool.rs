@@ -12,6 +12,16 @@
 //!    their loop and are joined (Python's `shutdown(wait=True)`). `multiprocessing` `p30` has the
 //!    same `submit`/`wait` shape with worker processes.
 //!
+//! 3. **A job that panics** must not take a worker with it. Without care it would: the panic
+//!    unwinds the worker's thread, the loop ends, and the pool silently shrinks until nothing
+//!    runs. The hand-made pool runs every job inside `std::panic::catch_unwind`, so a panic
+//!    unwinds only to the worker's loop, and the job's handle gets `Err` with the panic message
+//!    (Python's `ThreadPoolExecutor` does the same: `future.result()` re-raises the exception).
+//!    The other way is to notice a dead worker (`is_finished()`) and spawn a replacement; catching
+//!    is simpler and loses no thread. (Neither works with `panic = "abort"`, and a job that
+//!    panics while holding a lock still poisons it, see t07.) The demo's panic is deliberate,
+//!    so it prints one line on stderr (`utilities::output::quiet_panics`).
+//!
 //! 12 tasks of 1 s on 3 threads take ≈ 4 s, and at most 3 distinct thread names appear.
 //!
 //! Run: `cargo run --bin t30_thread_pool`
@@ -26,13 +36,18 @@
 //! ...
 //! pool: results [0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121] on 3 distinct threads
 //! pool: Time taken: 4.005 s
+//! [   8.012s] pool-2       | panicked: "job 2 failed" (at threading_examples/src/bin/t30_thread_pool.rs:198:17)
+//! panicking job: results [Ok(0), Ok(1), Err("job 2 failed"), Ok(9), Ok(16), Ok(25)]
+//! after the panic: 3 of 3 workers alive, and the next 6 jobs ran
 //! ```
 
 use crossbeam::channel::{Sender, bounded, unbounded};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::panic;
 use std::sync::Mutex;
 use std::thread::{self, JoinHandle};
+use utilities::output::panic_message;
 use utilities::{Stopwatch, print_time_taken, say, sleep_secs};
 
 const WORKERS: usize = 3;
@@ -48,13 +63,27 @@ struct ThreadPool {
 
 /// The result of one submitted task, like a `concurrent.futures.Future`.
 struct TaskHandle<T> {
-    result: crossbeam::channel::Receiver<T>,
+    result: crossbeam::channel::Receiver<Result<T, TaskPanicked>>,
 }
 
+/// A task panicked; holds its panic message.
+#[derive(Debug, Clone, PartialEq)]
+struct TaskPanicked(String);
+
+impl std::fmt::Display for TaskPanicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the task panicked: {}", self.0)
+    }
+}
+
+impl std::error::Error for TaskPanicked {}
+
 impl<T> TaskHandle<T> {
-    /// Blocks until the task has run and returns its value.
-    fn wait(self) -> T {
-        self.result.recv().expect("the task panicked in its worker")
+    /// Blocks until the task has run; its value, or `Err` if it panicked.
+    fn wait(self) -> Result<T, TaskPanicked> {
+        self.result
+            .recv()
+            .unwrap_or_else(|_| Err(TaskPanicked("the worker died".to_owned())))
     }
 }
 
@@ -84,7 +113,11 @@ impl ThreadPool {
     fn submit<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> TaskHandle<T> {
         let (tx, rx) = bounded(1);
         let job: Job = Box::new(move || {
-            let _ = tx.send(f()); // the caller may have dropped its handle: that's fine
+            // A panic in `f` stops here, in this job, instead of unwinding the worker's thread.
+            // (AssertUnwindSafe: nothing of `f` is used after a panic but the message.)
+            let result = panic::catch_unwind(panic::AssertUnwindSafe(f))
+                .map_err(|payload| TaskPanicked(panic_message(&*payload)));
+            let _ = tx.send(result); // the caller may have dropped its handle: that's fine
         });
         self.jobs
             .as_ref()
@@ -92,6 +125,13 @@ impl ThreadPool {
             .send(job)
             .expect("workers are alive");
         TaskHandle { result: rx }
+    }
+}
+
+impl ThreadPool {
+    /// Workers whose thread is still running.
+    fn alive(&self) -> usize {
+        self.workers.iter().filter(|w| !w.is_finished()).count()
     }
 }
 
@@ -149,7 +189,10 @@ fn main() {
         .collect();
     // Waiting on the handles in submit order gives the results in submit order, whatever
     // order the tasks finished in.
-    let results: Vec<u64> = handles.into_iter().map(TaskHandle::wait).collect();
+    let results: Vec<u64> = handles
+        .into_iter()
+        .map(|h| h.wait().expect("no task panics here"))
+        .collect();
     drop(pool); // shutdown: close the queue, join the workers
     let took = sw.elapsed();
     let distinct = names.lock().expect("lock").len();
@@ -157,4 +200,35 @@ fn main() {
     print_time_taken("pool", took);
     assert_eq!(results, expected);
     assert!(distinct <= WORKERS);
+
+    // 3. A job that panics: the pool catches it, reports it, and keeps all its workers.
+    let pool = ThreadPool::new(WORKERS);
+    let results: Vec<Result<u64, TaskPanicked>> = utilities::output::quiet_panics(|| {
+        let handles: Vec<_> = (0..6_u64)
+            .map(|x| {
+                pool.submit(move || {
+                    assert!(x != 2, "job {x} failed"); // job 2 panics, on purpose
+                    x * x
+                })
+            })
+            .collect();
+        handles.into_iter().map(TaskHandle::wait).collect()
+    });
+    let shown: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(v) => format!("Ok({v})"),
+            Err(TaskPanicked(msg)) => format!("Err({msg:?})"),
+        })
+        .collect();
+    println!("panicking job: results [{}]", shown.join(", "));
+    assert_eq!(results[2], Err(TaskPanicked("job 2 failed".to_owned())));
+    // The pool still works at full size: every worker thread is alive, and new jobs run.
+    let after: Vec<_> = (0..6_u64).map(|x| pool.submit(move || x + 100)).collect();
+    let ran = after.into_iter().filter_map(|h| h.wait().ok()).count();
+    println!(
+        "after the panic: {} of {WORKERS} workers alive, and the next {ran} jobs ran",
+        pool.alive()
+    );
+    assert_eq!((pool.alive(), ran), (WORKERS, 6));
 }
