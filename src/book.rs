@@ -321,14 +321,29 @@ pub fn example_page(e: &Entry, source: &str, meta: Option<&RecordMeta>) -> Strin
             "Not recorded yet: `cargo run -- book --record` runs it and writes its output here.\n",
         ),
         Some(m) => {
-            let fast = if m.fast { " COURSE_FAST=1" } else { "" };
+            let scale = if m.scale.parse::<f64>().is_ok_and(|s| (s - 1.0).abs() < 1e-9) {
+                format!(
+                    "`COURSE_TIME_SCALE={}`: simulated waits at their full length",
+                    m.scale
+                )
+            } else {
+                format!(
+                    "`COURSE_TIME_SCALE={}`: every simulated wait × {}",
+                    m.scale, m.scale
+                )
+            };
+            let fast = if m.fast {
+                ", and `COURSE_FAST=1` (small sizes, one run per mode; the chapter's introduction \
+                 shows a full run)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 page,
                 "A real run, recorded by `cargo run -- book --record` from a {} build with \
-                 `COURSE_TIME_SCALE={}{fast}` (every simulated wait is {} of its real length); \
-                 it took {} s and ended with {}. Your times will differ a little; the order of \
-                 events and the results are what the example claims.\n",
-                m.profile, m.scale, m.scale, m.seconds, m.status
+                 {scale}{fast}. It took {} s and ended with {}. Your times will differ a little; \
+                 the order of events and the results are what the example claims.\n",
+                m.profile, m.seconds, m.status
             );
             let _ = writeln!(
                 page,

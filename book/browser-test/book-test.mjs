@@ -31,6 +31,7 @@ const SCREENSHOTS = [
   ['examples/t08_deadlock_opposite_order.html', 't08_recorded_output.png', '#recorded-output'],
   ['measuring.html', 'measuring.png', null],
   ['measuring.html', 'measuring_charts.png', 'img[src*="cpu.svg"]'],
+  ['examples/t10_semaphore_limit.html', 't10_timeline.png', '#timeline-of-that-run'],
 ];
 const SEARCHES = ['deadlock', 'Semaphore'];
 
@@ -123,6 +124,11 @@ async function checkLoaded(rel) {
         .filter((b) => !b.querySelector('svg')).map((b) => b.textContent.trim().slice(0, 60)));
       fail(rel, `${bad.length} of ${blocks} Mermaid block(s) not rendered: ${JSON.stringify(bad)}`);
     }
+    // Mermaid draws a syntax error as an SVG too (a bomb and "Syntax error in text"): not rendered.
+    const errors = await page.evaluate(() => [...document.querySelectorAll('pre.mermaid svg')]
+      .filter((svg) => svg.getAttribute('aria-roledescription') === 'error' || /Syntax error/i.test(svg.textContent))
+      .map((svg) => svg.closest('pre').getAttribute('data-source') ?? svg.id));
+    for (const e of errors) fail(rel, `Mermaid block drawn as a syntax error: ${e}`);
     mermaidTotal += blocks;
   }
   const report = await page.evaluate(async () => {
