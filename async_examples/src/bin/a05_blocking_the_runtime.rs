@@ -39,9 +39,9 @@ async fn watch<F: Future<Output = ()>>(label: &str, wait: F, tl: &Timeline) -> (
     let ticks = report.count_between(from, to);
     let gap = report.longest_gap();
     tl.add(format!("{label}: the 2 s wait"), from, to);
-    let (quiet_from, quiet_to) = report.longest_silence_between(report.started, report.stopped);
+    let (quiet_from, quiet_to) = report.longest_silence_between(from, to);
     tl.add(
-        format!("{label}: ticker's longest silence"),
+        format!("{label}: ticker's longest silence in it"),
         quiet_from,
         quiet_to,
     );
