@@ -58,6 +58,10 @@ use crate::spawn::{SelfCommand, child_role, inherited_fd, wait_or_kill};
 /// The role a pool worker is started with (`<exe> --course-child-role __course_pool_worker`).
 pub const WORKER_ROLE: &str = "__course_pool_worker";
 
+/// A task every worker knows without a table entry: it answers its argument unchanged. Used
+/// by [`ProcessPool::round_trip_p50`] to time the pool itself.
+pub const ECHO_TASK: &str = "__course_echo";
+
 /// How a task runs inside a worker: bincode argument bytes in, bincode result bytes out.
 /// Built by [`task!`]; a panic inside is caught by the worker and reported.
 pub type RunFn = fn(&[u8]) -> Result<Vec<u8>, String>;
@@ -272,10 +276,12 @@ fn serve(tasks: &'static [Task]) -> Result<(), FrameError> {
     while let Some(req) = frame::read_frame_opt::<_, Request>(&mut sock)? {
         frame::write_frame(&mut sock, &Reply::Started)?;
         let run = table.get(req.task.as_str());
+        let echo = req.task == ECHO_TASK;
         let mut outcomes: Vec<Outcome> = req
             .args
             .iter()
             .map(|arg| match run {
+                None if echo => Outcome::Done(arg.clone()),
                 None => Outcome::Failed(format!("unknown task {:?}", req.task)),
                 Some(run) => match std::panic::catch_unwind(|| run(arg)) {
                     Ok(Ok(bytes)) => Outcome::Done(bytes),
@@ -329,6 +335,10 @@ const PIPELINE: usize = 2;
 /// Only requests this small are queued behind a running one (both fit in the socket buffer,
 /// so the driver never blocks writing while the worker blocks writing its reply).
 const PIPELINE_MAX_BYTES: usize = 32 << 10;
+/// A second request is queued behind the running one only while requests are this short:
+/// then the hand-off between them matters; for long ones it would only take work away from
+/// an idle worker at the end of a `map`.
+const PIPELINE_BELOW: Duration = Duration::from_millis(2);
 /// How often a waiting driver looks at cancel flags and idle workers.
 const TICK: Duration = Duration::from_millis(20);
 /// A frame that has started to arrive must be complete within this time.
@@ -669,8 +679,31 @@ impl ProcessPool {
         kill_all(&self.shared);
     }
 
+    /// The median time of one tiny task's round trip (parent → worker → parent), over
+    /// `samples` calls of the built-in [`ECHO_TASK`] one after the other: what the pool itself
+    /// costs per request.
+    ///
+    /// # Errors
+    /// When a call fails (see [`PoolError`]).
+    pub fn round_trip_p50(&self, samples: usize) -> Result<Duration, PoolError> {
+        let mut times = Vec::with_capacity(samples.max(1));
+        for i in 0..samples.max(1) {
+            let started = Instant::now();
+            let back: u64 = self.apply(ECHO_TASK, i as u64)?;
+            times.push(started.elapsed());
+            if back != i as u64 {
+                return Err(PoolError::TaskFailed {
+                    task: ECHO_TASK.to_owned(),
+                    message: format!("echo of {i} came back as {back}"),
+                });
+            }
+        }
+        times.sort_unstable();
+        Ok(times[times.len() / 2])
+    }
+
     fn encode_arg<A: Serialize>(&self, task: &str, arg: &A) -> Result<Vec<u8>, PoolError> {
-        if !self.names.contains(&task) {
+        if !self.names.contains(&task) && task != ECHO_TASK {
             return Err(PoolError::UnknownTask(task.to_owned()));
         }
         frame::encode(arg).map_err(|source| too_large_or_frame(task, "argument", source))
@@ -973,6 +1006,8 @@ struct Driver<'a> {
     /// died (sent first to its replacement), or a big request waiting for the worker to be free.
     held: VecDeque<Job>,
     queue_open: bool,
+    /// How long the last request ran (from `Started` to `Finished`).
+    last_took: Duration,
 }
 
 impl<'a> Driver<'a> {
@@ -990,6 +1025,7 @@ impl<'a> Driver<'a> {
             in_flight: VecDeque::new(),
             held: VecDeque::new(),
             queue_open: true,
+            last_took: Duration::ZERO,
         }
     }
 
@@ -1082,6 +1118,8 @@ impl<'a> Driver<'a> {
         }
         let next = if self.in_flight.is_empty() {
             lock(self.jobs).recv_timeout(TICK * 5)
+        } else if self.last_took > PIPELINE_BELOW {
+            return None; // long requests: leave the next one to whichever worker is free
         } else {
             match self.jobs.try_lock() {
                 Ok(rx) => rx.try_recv().map_err(|e| match e {
@@ -1152,6 +1190,7 @@ impl<'a> Driver<'a> {
                     self.in_flight.push_front(done);
                     return Err(fault);
                 }
+                self.last_took = done.started.map_or(Duration::ZERO, |t| t.elapsed());
                 if done.job.cancelled.load(Ordering::SeqCst) {
                     let task = done.job.task.clone();
                     done.job.finish(Err(PoolError::Cancelled { task }));

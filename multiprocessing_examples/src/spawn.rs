@@ -500,6 +500,23 @@ fn read_stat(pid: u32) -> Option<(Option<u32>, ProcEntry)> {
     Some((ppid, ProcEntry { pid, state, comm }))
 }
 
+/// CPU time (user + system) used so far by process `pid`, from `/proc/<pid>/stat` (10 ms
+/// resolution); `None` when there is no such process. Benchmarks use it to see whether worker
+/// processes got their cores.
+pub fn cpu_time_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, tail) = stat.rsplit_once(')')?;
+    // After the command name: state is field 3, utime field 14, stime field 15.
+    let fields: Vec<&str> = tail.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let ticks = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) })
+        .ok()?
+        .max(1);
+    Some(Duration::from_micros((utime + stime) * 1_000_000 / ticks))
+}
+
 /// Whether `pid` is a running process: listed in `/proc` and not a zombie.
 pub fn is_alive(pid: u32) -> bool {
     read_stat(pid).is_some_and(|(_, e)| e.state != 'Z')
@@ -541,6 +558,22 @@ pub fn become_subreaper() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_time_of_a_busy_child_grows() {
+        let me = cpu_time_of(std::process::id()).expect("our own stat");
+        let started = std::time::Instant::now();
+        let mut x = 0u64;
+        while started.elapsed() < Duration::from_millis(200) {
+            x = std::hint::black_box(x + 1);
+        }
+        let after = cpu_time_of(std::process::id()).expect("our own stat");
+        assert!(
+            after >= me + Duration::from_millis(50),
+            "{me:?} → {after:?}"
+        );
+        assert_eq!(cpu_time_of(u32::MAX), None);
+    }
 
     #[test]
     fn parses_role_and_args() {

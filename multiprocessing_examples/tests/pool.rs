@@ -33,7 +33,35 @@ fn crash(_: ()) -> u8 {
     std::process::abort()
 }
 
+fn fail_on_7(x: u64) -> u64 {
+    assert!(x != 7, "seven");
+    x
+}
+/// Sleeps, then says how many bytes wait unread in the worker's socket: more than 0 when the
+/// pool already sent the next request while this one runs.
+fn bytes_waiting(ms: u64) -> i32 {
+    std::thread::sleep(Duration::from_millis(ms));
+    let sockets = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_link(e.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:"))
+        });
+    let mut waiting = 0;
+    for entry in sockets {
+        let fd: i32 = entry.file_name().to_string_lossy().parse().unwrap();
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one c_int to the valid pointer we pass.
+        if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) } == 0 {
+            waiting += n;
+        }
+    }
+    waiting
+}
+
 static TASKS: &[Task] = &[
+    pool::task!("fail_on_7", fail_on_7),
+    pool::task!("bytes_waiting", bytes_waiting),
     pool::task!("square", square),
     pool::task!("pid_of_worker", pid_of_worker),
     pool::task!("add", add, 2),
@@ -206,6 +234,38 @@ fn workers_exit_when_the_pool_owner_dies() {
     }
 }
 
+fn map_sends_chunks_and_keeps_order() {
+    let pool = ProcessPool::new(2, TASKS).unwrap();
+    let out: Vec<u64> = pool.map_chunked("square", 0..20u64, 3).unwrap();
+    assert_eq!(out, (0..20u64).map(|x| x * x).collect::<Vec<_>>());
+    // One failing item fails the map with its own error; the worker survives.
+    let err = pool
+        .map_chunked::<u64, u64>("fail_on_7", 0..20u64, 5)
+        .unwrap_err();
+    assert!(
+        matches!(err, PoolError::TaskPanicked { ref message, .. } if message == "seven"),
+        "{err}"
+    );
+    let p50 = pool.round_trip_p50(50).unwrap();
+    assert!(
+        p50 > Duration::ZERO && p50 < Duration::from_secs(1),
+        "{p50:?}"
+    );
+}
+
+fn a_worker_has_the_next_request_before_it_finishes_the_current_one() {
+    let pool = ProcessPool::new(1, TASKS).unwrap();
+    pool.apply::<u64, u64>("square", 1).unwrap(); // a short request: the driver pipelines
+    let first = pool.submit::<u64, i32>("bytes_waiting", 300).unwrap();
+    let second = pool.submit::<u64, u64>("square", 2).unwrap();
+    let waiting = first.get().unwrap();
+    assert_eq!(second.get().unwrap(), 4);
+    assert!(
+        waiting > 0,
+        "the second request was not in the worker's socket yet"
+    );
+}
+
 fn main() {
     pool::serve_if_worker(TASKS);
     if multiprocessing_examples::spawn::child_role().is_some_and(|r| r.name == "pool-owner") {
@@ -225,5 +285,7 @@ fn main() {
         drop_reaps_every_worker_even_a_busy_one,
         terminate_kills_now,
         workers_exit_when_the_pool_owner_dies,
+        map_sends_chunks_and_keeps_order,
+        a_worker_has_the_next_request_before_it_finishes_the_current_one,
     ]);
 }
