@@ -369,6 +369,7 @@ async fn a_short_last_page_ends_the_crawl_with_its_few_quotes() {
 async fn a_timed_out_request_keeps_its_slot_until_the_server_could_have_finished() {
     // Page 2 takes 450 ms; we give up at 300 ms, but this server finishes what it started.
     let server = FixtureServer::start(FixtureConfig {
+        pages: 16,
         latency: ms(100),
         slow_pages: [(2, ms(350))].into(),
         finish_abandoned: true,
@@ -376,15 +377,16 @@ async fn a_timed_out_request_keeps_its_slot_until_the_server_could_have_finished
     })
     .await
     .unwrap();
+    // Enough pages that the other slot is still busy when page 2 gives up for good (≈ 0.9 s).
     let cfg = ScrapeConfig {
         timeout: ms(300),
         retries: 1,
-        ..config(&server, 8, 2)
+        ..config(&server, 16, 2)
     };
     let run = run(&cfg).await;
     assert_eq!(report(&run, 2).failure(), Some(FailureKind::Timeout));
     assert_eq!(server.stats().page_count(2), 2);
-    assert_eq!(run.ok_pages(), 7);
+    assert_eq!(run.ok_pages(), 15);
     // The old code freed the slot at the timeout: the server then had 3 requests at once.
     assert_eq!(
         server.stats().max_in_flight(),
