@@ -9,7 +9,7 @@
 //! | [`table`] | aligned text tables for results |
 //! | [`gauge`] | the one in-flight gauge: how many are inside now, the high-water mark, the total |
 //! | [`chart`] | SVG bar and line charts for benchmark results |
-//! | [`testkit`] | helpers for the tests that run the real example binaries |
+//! | `testkit` | helpers for the tests that run the real example binaries (feature `testkit`: members enable it in `[dev-dependencies]` only) |
 //!
 //! ```
 //! use utilities::{say, secs, sleep_secs, Stopwatch};
@@ -24,6 +24,7 @@ pub mod chart;
 pub mod gauge;
 pub mod output;
 pub mod table;
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod time_scale;
 pub mod timeline;
