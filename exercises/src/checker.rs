@@ -40,6 +40,8 @@ pub enum Subject {
     Starter,
     /// `exercises/solutions/` (the reference solutions): default features.
     Solution,
+    /// One file of `exercises/mutants/`: feature `mutant`, the file named by `EXERCISES_MUTANT`.
+    Mutant,
 }
 
 /// Where an exercise stands.
@@ -70,6 +72,9 @@ pub enum Outcome {
     Passed {
         /// How many tests ran.
         passed: usize,
+        /// Claims the tests could not judge on this machine (`SKIPPED CLAIM: …` lines, written
+        /// by `utilities::testkit::skip_claim`): shown as warnings, never silently.
+        skipped: Vec<String>,
     },
     /// The code did not compile; the compiler's errors.
     CompileError {
@@ -109,8 +114,14 @@ fn cargo(subject: Subject) -> Command {
         .env("CARGO_TERM_COLOR", "never")
         .env("RUST_BACKTRACE", "0")
         .args(["test", "-p", "exercises"]);
-    if subject == Subject::Starter {
-        cmd.args(["--features", "starters"]);
+    match subject {
+        Subject::Starter => {
+            cmd.args(["--features", "starters"]);
+        }
+        Subject::Mutant => {
+            cmd.args(["--features", "mutant"]);
+        }
+        Subject::Solution => {}
     }
     cmd
 }
@@ -139,7 +150,11 @@ pub fn build_all(subject: Subject, quiet: bool) -> Result<(), String> {
 
 /// Runs the tests of `ex` against `subject`.
 pub fn run_tests(ex: &Exercise, subject: Subject) -> Outcome {
-    let out = match cargo(subject)
+    run_tests_with(ex, cargo(subject))
+}
+
+fn run_tests_with(ex: &Exercise, mut cmd: Command) -> Outcome {
+    let out = match cmd
         // No arguments after `--`: the `harness = false` test binaries would read them as
         // test-name filters (and libtest prints no colours into a pipe anyway).
         .args(["--test", ex.name])
@@ -165,7 +180,10 @@ pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
         .find(|l| l.starts_with("test result:"))
         .map(count_results);
     match summary {
-        Some((passed, 0)) if success => Outcome::Passed { passed },
+        Some((passed, 0)) if success => Outcome::Passed {
+            passed,
+            skipped: skipped_claims(stdout, stderr),
+        },
         Some((passed, _)) => {
             let mut failed = failed_tests(stdout);
             let mut first = first_failure(stdout, failed.first());
@@ -178,6 +196,10 @@ pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
                     .map(str::to_owned)
                     .collect();
                 first = first_panic(stderr);
+            }
+            let extra = useful_stderr(stderr, &first);
+            if !extra.is_empty() {
+                first = format!("{first}\n\n{extra}");
             }
             Outcome::Failed {
                 passed,
@@ -199,6 +221,52 @@ pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
             reason: format!("unexpected cargo output:\n{stdout}\n{stderr}"),
         },
     }
+}
+
+/// The `SKIPPED CLAIM: …` lines of a run (without the prefix), once each.
+pub fn skipped_claims(stdout: &str, stderr: &str) -> Vec<String> {
+    let mut claims: Vec<String> = Vec::new();
+    for line in stdout.lines().chain(stderr.lines()) {
+        if let Some((_, claim)) = line.split_once("SKIPPED CLAIM: ")
+            && !claims.iter().any(|c| c == claim)
+        {
+            claims.push(claim.to_owned());
+        }
+    }
+    claims
+}
+
+/// The lines of a failing run's stderr that explain it and are not already in `shown`: trybuild's
+/// verdict ("Expected test case to fail to compile, but it succeeded" and the mismatch it
+/// prints), and what a child process said before it died (the process exercises' workers write
+/// to the inherited stderr). cargo's own progress lines and panic notes are left out.
+fn useful_stderr(stderr: &str, shown: &str) -> String {
+    let noise = [
+        "Compiling ",
+        "Finished ",
+        "Running ",
+        "Blocking ",
+        "Building ",
+        "Checking ",
+        "Locking ",
+        "Fresh ",
+        "note: run with",
+        "error: test failed, to rerun",
+        "warning: ",
+    ];
+    let mut keep: Vec<&str> = Vec::new();
+    for line in stderr.lines() {
+        let t = line.trim();
+        if t.is_empty()
+            || noise.iter().any(|n| t.starts_with(n))
+            || shown.contains(t)
+            || keep.len() >= 40
+        {
+            continue;
+        }
+        keep.push(line);
+    }
+    keep.join("\n")
 }
 
 /// `(passed, failed)` from `test result: FAILED. 1 passed; 2 failed; 0 ignored; …`.
@@ -341,6 +409,9 @@ pub fn known_status(ex: &Exercise) -> Option<Status> {
     {
         return Some(Status::NotStarted);
     }
+    if hash.is_empty() {
+        return Some(Status::Failing);
+    }
     let saved = std::fs::read_to_string(status_file(ex)).ok()?;
     let (h, s) = saved.trim().split_once(' ')?;
     (h == hash).then_some(if s == "passing" {
@@ -395,6 +466,15 @@ pub fn verify_layout() -> Vec<Problem> {
                 problems.push(format!("{}: missing file {path}", ex.name));
             }
         }
+        let copy = std::fs::read_to_string(root.join(pristine_copy(ex))).unwrap_or_default();
+        if text_hash(&copy) != starter_hash(ex) {
+            problems.push(format!(
+                "{}: {} differs from the starter (after editing a starter on purpose, run \
+                 `cargo run --bin exercises -- pristine`)",
+                ex.name,
+                pristine_copy(ex)
+            ));
+        }
         let decl = format!("pub mod {};", ex.name);
         if !starters_mod.contains(&decl) {
             problems.push(format!(
@@ -424,16 +504,111 @@ pub fn verify_layout() -> Vec<Problem> {
     problems
 }
 
-/// Rewrites `exercises/starters/PRISTINE` from the current starters.
+/// Rewrites `exercises/starters/PRISTINE` (the hashes) and the copies in `exercises/pristine/`
+/// from the current starters.
 ///
 /// # Errors
-/// When the file cannot be written.
+/// When a file cannot be written.
 pub fn write_pristine() -> std::io::Result<()> {
+    let root = workspace_root();
+    std::fs::create_dir_all(root.join("exercises/pristine"))?;
+    for ex in EXERCISES {
+        std::fs::copy(root.join(ex.starter_path()), root.join(pristine_copy(ex)))?;
+    }
     let text: String = EXERCISES
         .iter()
         .map(|ex| format!("{} {}\n", ex.name, starter_hash(ex)))
         .collect();
     std::fs::write(pristine_file(), text)
+}
+
+/// The shipped copy of `ex`'s starter, relative to the workspace root: what `reset` restores.
+pub fn pristine_copy(ex: &Exercise) -> String {
+    format!("exercises/pristine/{}.rs", ex.name)
+}
+
+/// Restores `ex`'s starter from its pristine copy (no git needed). Returns the path restored.
+///
+/// # Errors
+/// When the copy cannot be read or the starter cannot be written.
+pub fn reset(ex: &Exercise) -> std::io::Result<String> {
+    let root = workspace_root();
+    std::fs::copy(root.join(pristine_copy(ex)), root.join(ex.starter_path()))?;
+    Ok(ex.starter_path())
+}
+
+/// How many times `hint` was asked for `ex` (0, 1, …): the first shows the nudge, later ones the
+/// approach too.
+pub fn hints_seen(ex: &Exercise) -> u32 {
+    std::fs::read_to_string(hint_file(ex))
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Records one more `hint` for `ex`.
+pub fn saw_hint(ex: &Exercise) {
+    let path = hint_file(ex);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(path, (hints_seen(ex) + 1).to_string());
+}
+
+fn hint_file(ex: &Exercise) -> PathBuf {
+    check_target_dir()
+        .join("status")
+        .join(format!("{}.hints", ex.name))
+}
+
+/// The first exercise, in course order ([`crate::info::in_order`]), that is not passing.
+pub fn next_unfinished() -> Option<&'static Exercise> {
+    crate::info::in_order().find(|ex| known_status(ex) != Some(Status::Passing))
+}
+
+/// How many exercises pass (as last checked).
+pub fn passing_count() -> usize {
+    EXERCISES
+        .iter()
+        .filter(|ex| known_status(ex) == Some(Status::Passing))
+        .count()
+}
+
+/// Runs loom on the learner's exercise-17 queue (`thread_safe_structures`, feature `learner`,
+/// `--cfg loom`, release, in `<target>/loom`): the same model checks as the reference queue's.
+pub fn run_loom_on_learner() -> Outcome {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", check_target_dir().join("loom"))
+        .env("RUSTFLAGS", "--cfg loom")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
+        // `-p`: only this tokio-free package can be built with `--cfg loom`.
+        .args([
+            "test",
+            "-p",
+            "thread_safe_structures",
+            "--features",
+            "learner",
+            "--release",
+            "--test",
+            "loom",
+            "--",
+            "learner::",
+        ])
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(out) => parse_outcome(
+            out.status.success(),
+            &String::from_utf8_lossy(&out.stdout),
+            &String::from_utf8_lossy(&out.stderr),
+        ),
+        Err(e) => Outcome::Broken {
+            reason: format!("cannot run cargo: {e}"),
+        },
+    }
 }
 
 /// Runs every exercise's tests against its starter (each must fail: every test of the file) and
@@ -489,12 +664,205 @@ pub fn verify_problems(line: &VerifyLine) -> Vec<Problem> {
 /// Short text for a table cell.
 pub fn outcome_cell(o: &Outcome) -> String {
     match o {
-        Outcome::Passed { passed } => format!("{passed} passed"),
+        Outcome::Passed { passed, skipped } if skipped.is_empty() => format!("{passed} passed"),
+        Outcome::Passed { passed, skipped } => {
+            format!("{passed} passed, {} claim(s) skipped", skipped.len())
+        }
         Outcome::Failed { passed, failed, .. } => {
             format!("{} failed, {passed} passed", failed.len())
         }
         Outcome::CompileError { .. } => "compile error".into(),
         Outcome::Broken { .. } => "cargo error".into(),
+    }
+}
+
+/// One wrong solution of the corpus: `exercises/mutants/<exercise>/<bug>.rs`.
+#[derive(Debug, Clone)]
+pub struct Mutant {
+    /// The exercise it gets wrong.
+    pub exercise: &'static Exercise,
+    /// The file's stem: a name for the mistake (`racy_counter`).
+    pub bug: String,
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// The mistake in words: the file's `//!` lines after the first.
+    pub mistake: String,
+}
+
+/// Every mutant of the corpus, in exercise order, then by name.
+pub fn mutants() -> Vec<Mutant> {
+    let root = workspace_root();
+    let mut all = Vec::new();
+    for ex in EXERCISES {
+        let dir = format!("exercises/mutants/{}", ex.name);
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        let mut files: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".rs"))
+            .collect();
+        files.sort();
+        for file in files {
+            let path = format!("{dir}/{file}");
+            let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+            let mistake = text
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .skip(1)
+                .map(|l| l.trim_start_matches("//!").trim())
+                .collect::<Vec<_>>()
+                .join(" ");
+            all.push(Mutant {
+                exercise: ex,
+                bug: file.trim_end_matches(".rs").to_owned(),
+                path,
+                mistake,
+            });
+        }
+    }
+    all
+}
+
+/// The mutant's text as the test binary includes it (`include!` inside `mod ex { … }`): inner
+/// doc comments and inner attributes are not allowed there, and `crate::` (the exercises library,
+/// where a learner's file lives) is `exercises::` from a test.
+pub fn includable(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("#!["))
+        .map(|l| {
+            let l = l
+                .strip_prefix("//!")
+                .map_or_else(|| l.to_owned(), |rest| format!("//{rest}"));
+            l.replace("crate::", "exercises::")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Writes the mutant's includable copy under the target dir; returns its path.
+fn prepare_mutant(m: &Mutant) -> Result<PathBuf, String> {
+    let root = workspace_root();
+    let text = std::fs::read_to_string(root.join(&m.path))
+        .map_err(|e| format!("cannot read {}: {e}", m.path))?;
+    let prepared = check_target_dir()
+        .join("exercises-mutants")
+        .join(m.exercise.name)
+        .join(format!("{}.rs", m.bug));
+    prepared
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&prepared, includable(&text)))
+        .map_err(|e| format!("cannot write {}: {e}", prepared.display()))?;
+    Ok(prepared)
+}
+
+/// Runs `m`'s exercise tests against the mutant (they must fail): build, then run.
+pub fn run_mutant(m: &Mutant) -> Outcome {
+    match build_mutant(m) {
+        Ok(exe) => run_mutant_binary(m, &exe),
+        Err(outcome) => outcome,
+    }
+}
+
+/// Builds the test binary of `m`'s exercise against the mutant, and keeps a copy of it (the
+/// next mutant's build overwrites cargo's own file), so that it can run while the next mutant
+/// builds.
+///
+/// # Errors
+/// The outcome to report when it does not build.
+pub fn build_mutant(m: &Mutant) -> Result<PathBuf, Outcome> {
+    let prepared = prepare_mutant(m).map_err(|reason| Outcome::Broken { reason })?;
+    let out = cargo(Subject::Mutant)
+        .env("EXERCISES_MUTANT", &prepared)
+        .args(["--test", m.exercise.name, "--no-run"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Outcome::Broken {
+            reason: format!("cannot run cargo: {e}"),
+        })?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(Outcome::CompileError {
+            errors: compiler_errors(&stderr),
+        });
+    }
+    // `  Executable tests/ex06_….rs (target/debug/deps/ex06_…-hash)`
+    let exe = stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Executable"))
+        .find_map(|l| l.rsplit_once('(')?.1.strip_suffix(')'))
+        .map(|p| workspace_root().join(p))
+        .ok_or_else(|| Outcome::Broken {
+            reason: format!("no test executable in cargo's output:\n{stderr}"),
+        })?;
+    let copy = prepared.with_extension("test-bin");
+    std::fs::copy(&exe, &copy).map_err(|e| Outcome::Broken {
+        reason: format!("cannot copy {}: {e}", exe.display()),
+    })?;
+    Ok(copy)
+}
+
+/// Runs a test binary built by [`build_mutant`] as `cargo test` would (from the package's
+/// directory), and parses its result.
+pub fn run_mutant_binary(m: &Mutant, exe: &Path) -> Outcome {
+    let out = Command::new(exe)
+        .current_dir(workspace_root().join("exercises"))
+        .env("RUST_BACKTRACE", "0")
+        .env("CARGO_TARGET_DIR", check_target_dir())
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(out) => parse_outcome(
+            out.status.success(),
+            &String::from_utf8_lossy(&out.stdout),
+            &String::from_utf8_lossy(&out.stderr),
+        ),
+        Err(e) => Outcome::Broken {
+            reason: format!("cannot run the tests of {}: {e}", m.path),
+        },
+    }
+}
+
+/// Builds and runs every mutant of `list`: one build at a time (cargo's lock), while the
+/// previous mutant's tests run on another thread. Calls `done` for each, in order.
+pub fn run_mutants(list: &[Mutant], mut done: impl FnMut(&Mutant, &Outcome, Duration)) {
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<PathBuf, Outcome>, Instant)>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            for (i, m) in list.iter().enumerate() {
+                let started = Instant::now();
+                if tx.send((i, build_mutant(m), started)).is_err() {
+                    return;
+                }
+            }
+        });
+        for (i, built, started) in rx {
+            let m = &list[i];
+            let outcome = match built {
+                Ok(exe) => run_mutant_binary(m, &exe),
+                Err(outcome) => outcome,
+            };
+            done(m, &outcome, started.elapsed());
+        }
+    });
+}
+
+/// The problem with one mutant's outcome, if any: it must compile and fail at least one test.
+pub fn mutant_problem(m: &Mutant, outcome: &Outcome) -> Option<Problem> {
+    match outcome {
+        Outcome::Failed { .. } => None,
+        Outcome::Passed { .. } => Some(format!(
+            "{}: the wrong solution {} passes every test ({})",
+            m.exercise.name, m.path, m.mistake
+        )),
+        Outcome::CompileError { errors } => Some(format!(
+            "{}: the mutant {} does not compile (a mutant must be a wrong solution that \
+             builds):\n{errors}",
+            m.exercise.name, m.path
+        )),
+        Outcome::Broken { reason } => Some(format!("{}: mutant run: {reason}", m.path)),
     }
 }
 
@@ -573,7 +941,7 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         let ok = "test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out";
         assert!(matches!(
             parse_outcome(true, ok, ""),
-            Outcome::Passed { passed: 4 }
+            Outcome::Passed { passed: 4, .. }
         ));
         let err = "   Compiling exercises v0.1.0\nerror[E0308]: mismatched types\n --> exercises/starters/ex02_payment_gateway.rs:3:1\n";
         match parse_outcome(false, "", err) {

@@ -30,3 +30,24 @@ pub use solutions as subject;
 /// The code under test: [`solutions`] by default, `starters` with the `starters` feature.
 #[cfg(feature = "starters")]
 pub use starters as subject;
+
+/// `exercises::subject!(ex06_synchronization_in_practice);` at the top of a test file: brings the
+/// code under test into scope as `ex`.
+///
+/// Normally `ex` is `exercises::subject::<name>` (the solution, or the learner's starter with the
+/// `starters` feature). With the `mutant` feature (only `verify` turns it on), `ex` is instead the
+/// file named by the environment variable `EXERCISES_MUTANT` at compile time: one wrong solution
+/// from `exercises/mutants/`, compiled into this one test binary. Changing the variable rebuilds
+/// only that test binary, not the library, so the whole corpus is checked in seconds per mutant.
+#[macro_export]
+macro_rules! subject {
+    ($name:ident) => {
+        #[cfg(not(feature = "mutant"))]
+        use exercises::subject::$name as ex;
+        #[cfg(feature = "mutant")]
+        #[allow(unused, unreachable_code, clippy::all, clippy::pedantic, missing_docs)]
+        mod ex {
+            include!(env!("EXERCISES_MUTANT"));
+        }
+    };
+}

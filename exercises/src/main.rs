@@ -1,30 +1,35 @@
-//! The exercise checker: list, check, hint, solution, watch and verify the course's exercises.
+//! The exercise checker: list, check, hint, reset, solution, watch and verify the course's
+//! exercises.
 //!
-//! `cargo run --bin exercises -- list | check NAME | hint NAME | solution NAME | watch [NAME] |
-//! verify`.
+//! The loop (also in `exercises/README.md`):
+//! 1. `cargo run --bin exercises -- list`: the two tracks, your progress, the next exercise;
+//! 2. edit `exercises/starters/<name>.rs`;
+//! 3. `cargo run --bin exercises -- check 6`: the first failure, and a nudge;
+//! 4. `cargo run --bin exercises -- hint 6` (again for the approach); `reset 6` starts over;
+//! 5. `cargo run --bin exercises -- watch`: checks on every save, and moves on after a pass.
 //!
-//! The loop: `list` shows where you are; edit `exercises/starters/<name>.rs`; `check <name>` runs
-//! that exercise's tests against your code and prints the first failure plus a hint; repeat until
-//! it passes (`watch` re-checks on every save). NAME is a full name (`ex05_basic_thread_management`),
-//! its topic (`basic_thread_management`) or its number (`5`).
+//! NAME is a full name (`ex06_synchronization_in_practice`), its prefix (`ex06`), its topic
+//! (`synchronization_in_practice`) or its number (`6`), for every command.
 
 use exercises::checker::{self, Outcome, Status};
-use exercises::info::{self, EXERCISES, Exercise};
+use exercises::info::{self, EXERCISES, Exercise, Track};
 use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "\
 usage: cargo run --bin exercises -- <command>
 
-  list              every exercise with its status (not started / failing / passing)
+  list              both tracks, every exercise's status, your progress and what is next
   check NAME        run NAME's tests against your code in exercises/starters/
-  hint NAME         a hint for NAME
+  hint NAME         a nudge for NAME; ask again for the approach
+  reset NAME        restore NAME's starter as shipped (your changes are lost)
   solution NAME     where NAME's reference solution is
-  watch [NAME]      re-check an exercise each time you save its file (Ctrl-C to stop)
-  verify            (CI) every starter compiles and fails its tests; every solution passes
+  watch [NAME]      check on every save; after a pass, move on to the next exercise
+  verify            (CI) every starter fails, every solution passes, every mutant fails
+  mutants [NAME]    (maintainers) run the wrong solutions of exercises/mutants/ only
   pristine          (maintainers) record the current starters as the shipped ones
 
-NAME: ex05_basic_thread_management, basic_thread_management or 5.
+NAME: ex06_synchronization_in_practice, ex06, synchronization_in_practice or 6.
 The checker builds in the workspace target/ (set EXERCISES_TARGET_DIR to use another).";
 
 fn main() -> ExitCode {
@@ -32,16 +37,24 @@ fn main() -> ExitCode {
     let arg = |i: usize| args.get(i).map(String::as_str);
     let result = match (arg(0), arg(1)) {
         (Some("list"), None) => list(),
-        (Some("check"), Some(name)) => find(name).and_then(|ex| check(ex, true)),
-        (Some("hint"), Some(name)) => find(name).map(|ex| {
-            println!("{} — {}\n\nhint: {}", ex.name, ex.title, ex.hint);
-        }),
+        (Some("check"), Some(name)) => find(name).and_then(|ex| check(ex).map(|_| ())),
+        (Some("hint"), Some(name)) => find(name).map(hint),
+        (Some("reset"), Some(name)) => find(name).and_then(reset),
         (Some("solution"), Some(name)) => find(name).map(solution),
         (Some("watch"), name) => watch(name),
         (Some("verify"), None) => verify(),
+        (Some("mutants"), name) => name
+            .map(find)
+            .transpose()
+            .and_then(|ex| report_mutants(&check_mutants(ex))),
         (Some("pristine"), None) => checker::write_pristine()
-            .map(|()| println!("wrote {}", checker::pristine_file().display()))
-            .map_err(|e| format!("cannot write the PRISTINE file: {e}")),
+            .map(|()| {
+                println!(
+                    "wrote {} and exercises/pristine/",
+                    checker::pristine_file().display()
+                );
+            })
+            .map_err(|e| format!("cannot write the pristine copies: {e}")),
         (None | Some("help" | "-h" | "--help"), None) => {
             println!("{USAGE}");
             Ok(())
@@ -63,13 +76,16 @@ fn find(name: &str) -> Result<&'static Exercise, String> {
     info::find(name)
 }
 
+/// `cargo run --bin exercises -- check 6`, with the exercise's number.
+fn command(verb: &str, ex: &Exercise) -> String {
+    format!("cargo run --bin exercises -- {verb} {}", ex.number)
+}
+
 fn list() -> Result<(), String> {
-    let mut unknown = Vec::new();
-    for ex in EXERCISES {
-        if checker::known_status(ex).is_none() {
-            unknown.push(ex);
-        }
-    }
+    let unknown: Vec<&Exercise> = EXERCISES
+        .iter()
+        .filter(|ex| checker::known_status(ex).is_none())
+        .collect();
     if !unknown.is_empty() {
         eprintln!(
             "checking {} changed exercise(s) in {} …",
@@ -80,39 +96,71 @@ fn list() -> Result<(), String> {
             let _ = checker::check(ex);
         }
     }
-    println!("{:<4} {:<36} {:<12} task", "#", "name", "status");
-    let mut passing = 0;
-    for ex in EXERCISES {
-        let status = checker::known_status(ex).unwrap_or(Status::Failing);
-        passing += usize::from(status == Status::Passing);
-        println!(
-            "{:<4} {:<36} {:<12} {}",
-            ex.number,
-            ex.name,
-            status.to_string(),
-            ex.title
-        );
+    for track in Track::ORDER {
+        println!("\n{}\n", track.title());
+        println!("  {:<4} {:<36} {:<12} task", "#", "name", "status");
+        for ex in EXERCISES.iter().filter(|e| e.track == track) {
+            let status = checker::known_status(ex).unwrap_or(Status::Failing);
+            println!(
+                "  {:<4} {:<36} {:<12} {}",
+                ex.number,
+                ex.name,
+                status.to_string(),
+                ex.title
+            );
+        }
     }
-    println!(
-        "\n{passing}/{} passing. Edit exercises/starters/<name>.rs, then \
-         `cargo run --bin exercises -- check <name>`.",
-        EXERCISES.len()
-    );
+    println!();
+    progress();
     Ok(())
 }
 
-/// Checks one exercise; `Err("")` (already reported) when it fails.
-fn check(ex: &Exercise, show_hint: bool) -> Result<(), String> {
+/// "6/17 done", and the next exercise with the command to check it.
+fn progress() {
+    let done = checker::passing_count();
+    match checker::next_unfinished() {
+        Some(next) => println!(
+            "{done}/{} done. Next: {} — {}\n  edit {}, then `{}`",
+            EXERCISES.len(),
+            next.name,
+            next.title,
+            next.starter_path(),
+            command("check", next)
+        ),
+        None => println!(
+            "{done}/{} done: every exercise passes. Well done!",
+            EXERCISES.len()
+        ),
+    }
+}
+
+/// Checks one exercise; `Ok(true)` when it passes, `Err("")` (already reported) when it fails.
+fn check(ex: &Exercise) -> Result<bool, String> {
     println!("checking {} ({}) …", ex.name, ex.starter_path());
-    let (outcome, took) = checker::timed(|| checker::check(ex));
+    let (mut outcome, took) = checker::timed(|| checker::check(ex));
+    if outcome.is_pass() && ex.number == 17 {
+        println!("the tests pass; now loom checks every interleaving of your queue …");
+        let loom = checker::run_loom_on_learner();
+        if !loom.is_pass() {
+            checker::remember(ex, &checker::starter_hash(ex), false);
+            outcome = loom;
+        }
+    }
     match &outcome {
-        Outcome::Passed { passed } => {
+        Outcome::Passed { passed, skipped } => {
             println!(
-                "✓ {}: all {passed} tests pass ({:.1} s). Next: `cargo run --bin exercises -- list`.",
+                "✓ {}: all {passed} tests pass ({:.1} s).",
                 ex.name,
                 took.as_secs_f64()
             );
-            return Ok(());
+            for claim in skipped {
+                println!(
+                    "⚠ warning: a claim could not be judged on this machine now, so it was \
+                     skipped (run the check again when the machine is idle):\n    {claim}"
+                );
+            }
+            progress();
+            return Ok(true);
         }
         Outcome::CompileError { errors } => {
             println!("✗ {} does not compile:\n\n{errors}\n", ex.name);
@@ -124,7 +172,7 @@ fn check(ex: &Exercise, show_hint: bool) -> Result<(), String> {
             if !others.is_empty() {
                 println!(
                     "note: the errors are in {} — all starters are built together, so fix that \
-                     file too (or restore it with `git checkout -- exercises/starters/<name>.rs`).",
+                     file too (or start it over with `cargo run --bin exercises -- reset NAME`).",
                     others.join(", ")
                 );
             }
@@ -147,15 +195,43 @@ fn check(ex: &Exercise, show_hint: bool) -> Result<(), String> {
         }
         Outcome::Broken { reason } => println!("✗ could not run the tests: {reason}"),
     }
-    if show_hint {
-        println!("hint: {}", ex.hint);
-    }
+    println!(
+        "nudge: {}\n(more: `{}`; the examples it builds on: {})",
+        ex.nudge,
+        command("hint", ex),
+        ex.builds_on.join(", ")
+    );
     Err(String::new())
+}
+
+fn hint(ex: &Exercise) {
+    let seen = checker::hints_seen(ex);
+    checker::saw_hint(ex);
+    println!("{} — {}\n", ex.name, ex.title);
+    println!("nudge: {}\n", ex.nudge);
+    if seen == 0 {
+        println!("(Run `{}` again for the approach.)", command("hint", ex));
+    } else {
+        println!("approach: {}\n", ex.approach);
+    }
+    println!(
+        "It builds on the examples {}: `cargo run --bin <name>` runs one (`cargo run` lists them).",
+        ex.builds_on.join(", ")
+    );
+}
+
+fn reset(ex: &Exercise) -> Result<(), String> {
+    let path = checker::reset(ex).map_err(|e| format!("cannot reset {}: {e}", ex.name))?;
+    println!(
+        "{path} is back as shipped. `{}` when you are ready.",
+        command("check", ex)
+    );
+    Ok(())
 }
 
 fn solution(ex: &Exercise) {
     println!(
-        "The reference solution of {} is {}\n(the tests in {} check it: `cargo test -p exercises --test {}`).\n\
+        "The reference solution of {} is {}\n(the tests in {} check it: `cargo test --test {}`).\n\
          Compare with yours: diff {} {}",
         ex.name,
         ex.solution_path(),
@@ -166,15 +242,33 @@ fn solution(ex: &Exercise) {
     );
 }
 
+/// Checks on every save. After a pass, moves on to the next unfinished exercise (in course
+/// order) and waits for its file.
 fn watch(name: Option<&str>) -> Result<(), String> {
-    if let Some(name) = name {
-        let _ = check(find(name)?, true);
-    }
-    println!("watching exercises/starters/ — save a file to check it (Ctrl-C to stop)");
+    let mut current = match name {
+        Some(name) => Some(find(name)?),
+        None => checker::next_unfinished(),
+    };
     loop {
-        let ex = checker::wait_for_change(Duration::from_millis(500));
+        let Some(ex) = current else {
+            progress();
+            return Ok(());
+        };
+        println!(
+            "\nwatching {} — {}: save {} to check it (Ctrl-C to stop)",
+            ex.name,
+            ex.title,
+            ex.starter_path()
+        );
+        let changed = checker::wait_for_change(Duration::from_millis(500));
         println!();
-        let _ = check(ex, true);
+        // Saving another exercise's file checks that one; a pass moves on from the current one.
+        let passed = check(changed).unwrap_or(false);
+        if passed && changed.number == ex.number {
+            current = checker::next_unfinished();
+        } else if changed.number != ex.number && !passed {
+            current = Some(changed);
+        }
     }
 }
 
@@ -205,13 +299,51 @@ fn verify() -> Result<(), String> {
         );
     });
     problems.extend(lines.iter().flat_map(checker::verify_problems));
+    problems.extend(check_mutants(None));
     report(&problems)
+}
+
+/// Runs the tests of every mutant (of `only`, when given) and prints which test caught each.
+fn check_mutants(only: Option<&Exercise>) -> Vec<String> {
+    let mutants: Vec<checker::Mutant> = checker::mutants()
+        .into_iter()
+        .filter(|m| only.is_none_or(|ex| ex.number == m.exercise.number))
+        .collect();
+    println!(
+        "\n{} wrong solutions (exercises/mutants/), each must fail its exercise's tests:",
+        mutants.len()
+    );
+    println!("{:<58} caught by", "mutant");
+    let mut problems = Vec::new();
+    checker::run_mutants(&mutants, |m, outcome, took| {
+        let cell = match outcome {
+            Outcome::Failed { failed, .. } => format!("✓ {}", failed.join(", ")),
+            other => format!("✗ {}", checker::outcome_cell(other)),
+        };
+        println!(
+            "{:<58} {cell} ({:.1} s)",
+            format!("{}/{}", m.exercise.name, m.bug),
+            took.as_secs_f64()
+        );
+        problems.extend(checker::mutant_problem(m, outcome));
+    });
+    problems
+}
+
+fn report_mutants(problems: &[String]) -> Result<(), String> {
+    if problems.is_empty() {
+        println!("every mutant fails its tests");
+        Ok(())
+    } else {
+        report(problems)
+    }
 }
 
 fn report(problems: &[String]) -> Result<(), String> {
     if problems.is_empty() {
         println!(
-            "verify: OK — {} exercises: every starter compiles and fails its tests, every solution passes",
+            "verify: OK — {} exercises: every starter compiles and fails its tests, every solution \
+             passes, every mutant fails",
             EXERCISES.len()
         );
         Ok(())

@@ -14,6 +14,9 @@
 //! `"Defined rule type: ValidRule"` exactly once; `make("ValidRule")` builds one; and an impl of
 //! `Rule` without `run` is rejected by the compiler (the test `tests/ui/ex01_missing_run.rs`).
 //!
+//! Builds on: `m04_definition_time_hook`, `m05_required_method_compile_error`,
+//!   `m06_plugin_registry`.
+//!
 //! Check: `cargo run --bin exercises -- check 1`
 #![allow(unused, unreachable_code, clippy::all)]
 

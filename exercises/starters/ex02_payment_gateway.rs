@@ -16,6 +16,8 @@
 //! - zero is `Err(PaymentError::InvalidAmount)` for both;
 //! - `checkout` works for both and for a third gateway that the test defines.
 //!
+//! Builds on: `m07_notification_interface`, `m08_interface_demo`, `m09_default_method_validate`.
+//!
 //! Check: `cargo run --bin exercises -- check 2`
 #![allow(unused, unreachable_code, clippy::all)]
 

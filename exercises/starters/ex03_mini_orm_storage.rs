@@ -20,6 +20,8 @@
 //! `Err(StorageError::Empty)`; the registry lists both names and finds the test's engine;
 //! the racing reader never sees a broken file; a corrupt file gives a clear error.
 //!
+//! Builds on: `m06_plugin_registry`, `m10_backend_registry`, `m11_orm_backend_framework_demo`.
+//!
 //! Check: `cargo run --bin exercises -- check 3`
 #![allow(unused, unreachable_code, clippy::all)]
 

@@ -15,6 +15,8 @@
 //! their sleep; the final line is last and comes from the calling thread; and the whole run
 //! takes about the longest sleep, not the sum of all three.
 //!
+//! Builds on: `t01_start_vs_join`, `t04_thread_names`, `t20_forgetting_join`.
+//!
 //! Check: `cargo run --bin exercises -- check 5`
 #![allow(unused, unreachable_code, clippy::all)]
 

@@ -11,7 +11,11 @@
 //!
 //! Done when: many transfers in both directions finish (the test's watchdog fails the test after
 //! a few seconds if they hang, instead of hanging forever); every transfer is applied (the final
-//! balances are exact); money is conserved; a transfer from an account to itself is a no-op.
+//! balances are exact); an auditor that locks every account in index order *while the transfers
+//! run* always sees the same total (money never sits in neither account); a transfer from an
+//! account to itself is a no-op.
+//!
+//! Builds on: `t08_deadlock_opposite_order`, `t23_critical_section_scope`, `t25_deadlock_demo`.
 //!
 //! Check: `cargo run --bin exercises -- check 7`
 #![allow(unused, unreachable_code, clippy::all)]
@@ -43,6 +47,13 @@ impl Bank {
     /// Current balances (each read under its lock).
     pub fn balances(&self) -> Vec<i64> {
         self.accounts.iter().map(|a| *lock(a)).collect()
+    }
+
+    /// The sum of all balances, read while holding *every* lock, taken in index order (given).
+    /// The test's auditor calls it while transfers run: money in flight shows as a wrong total.
+    pub fn total(&self) -> i64 {
+        let guards: Vec<MutexGuard<'_, i64>> = self.accounts.iter().map(lock).collect();
+        guards.iter().map(|g| **g).sum()
     }
 
     /// Moves `amount` from account `from` to account `to` (balances may go negative).

@@ -17,6 +17,8 @@
 //! Done when: the sorted list is exactly the 10 squares (none lost, none doubled); the appends
 //! came from worker processes; the manager process has exited and no child is left.
 //!
+//! Builds on: `p03_pool_map`, `p07_main_guard`, `p15_manager_dict_list`.
+//!
 //! Check: `cargo run --bin exercises -- check 9`
 #![allow(unused, unreachable_code, clippy::all)]
 

@@ -5,10 +5,12 @@
 //! property that proves the choice right:
 //!
 //! 1. downloading files from multiple URLs — `download_all`: N downloads ≈ one latency;
-//! 2. calculating prime numbers — `count_primes`: correct, and faster than sequential on 2+ cores;
+//! 2. calculating prime numbers — `count_primes`: correct, several threads computing at once, and
+//!    faster than sequential when the machine has 2 free cores;
 //! 3. reading multiple log files from disk (a slow network disk) — `count_log_lines`: N files ≈
 //!    one open latency;
-//! 4. image resizing — `resize_all`: same pixels as sequential, faster on 2+ cores;
+//! 4. image resizing — `resize_all`: same pixels as sequential, several threads at once, faster
+//!    when the machine has 2 free cores;
 //! 5. sending API requests — `send_requests` (async): N requests ≈ one latency, even on a
 //!    single-threaded runtime.
 //!
@@ -18,6 +20,9 @@
 //! Done when: every property above holds, `classify` is right for all five, `choose` picks
 //! threads or async for I/O and threads/rayon (not processes) for CPU, and the CPU justification
 //! says why (it mentions the GIL).
+//!
+//! Builds on: `t00_sequential_vs_threads`, `t16_thread_io_demo`, `p13_cpu_bound_processes`,
+//!   `a01_sequential_vs_gather`, `c02_cpu_bound_comparison`.
 //!
 //! Check: `cargo run --bin exercises -- check 10`
 #![allow(unused, unreachable_code, clippy::all)]

@@ -11,6 +11,8 @@
 //! order; the whole breakfast takes exactly the longest wait on tokio's paused test clock (not
 //! the sum); and the tasks run at the same time.
 //!
+//! Builds on: `a01_sequential_vs_gather`, `a02_coroutine_is_lazy`, `a03_create_task`.
+//!
 //! Check: `cargo run --bin exercises -- check 11`
 #![allow(unused, unreachable_code, clippy::all)]
 

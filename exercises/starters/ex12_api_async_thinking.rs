@@ -11,6 +11,8 @@
 //! delay; results are in argument order; the total is the largest delay (tokio's paused test
 //! clock measures it exactly); and the calls also overlap on a single-threaded runtime.
 //!
+//! Builds on: `a01_sequential_vs_gather`, `a04_api_and_db`, `a05_blocking_the_runtime`.
+//!
 //! Check: `cargo run --bin exercises -- check 12`
 #![allow(unused, unreachable_code, clippy::all)]
 

@@ -19,6 +19,9 @@
 //! process; both async tasks finish before the long jobs; everything overlaps (total ≈ the
 //! longest part, not the sum).
 //!
+//! Builds on: `a05_blocking_the_runtime`, `a06_to_thread`, `a07_cpu_in_process_pool`,
+//!   `a08_hybrid_async_threads_processes`.
+//!
 //! Check: `cargo run --bin exercises -- check 13`
 #![allow(unused, unreachable_code, clippy::all)]
 

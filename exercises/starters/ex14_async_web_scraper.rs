@@ -21,6 +21,9 @@
 //! status and byte size; the run takes about ceil(pages / concurrency) × latency.
 //! The full reference is `cargo run --bin a11_async_web_scraper`.
 //!
+//! Builds on: `a09_semaphore_limited`, `a10_timeouts_and_errors`, `a11_async_web_scraper`,
+//!   `a14_async_http_requests`.
+//!
 //! Check: `cargo run --bin exercises -- check 14`
 #![allow(unused, unreachable_code, clippy::all)]
 

@@ -13,6 +13,9 @@
 //! well under the sequential time; the fixture server never sees more than `limit` requests at
 //! once, and sees more than one (they do overlap).
 //!
+//! Builds on: `t35_blocking_io_with_threads`, `a09_semaphore_limited`, `a14_async_http_requests`,
+//!   `a16_many_tasks_vs_threads`.
+//!
 //! Check: `cargo run --bin exercises -- check 15`
 #![allow(unused, unreachable_code, clippy::all)]
 

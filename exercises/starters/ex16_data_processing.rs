@@ -5,7 +5,11 @@
 //! `count_parallel` with rayon (and the `merge` it needs).
 //!
 //! Done when: the parallel counts equal the sequential counts exactly (every word, every count),
-//! including on an empty input; and on 2+ cores the parallel version is clearly faster.
+//! including on an empty input; several threads count at the same moment (the test runs your
+//! function in a rayon pool of 4 and counts the busy threads, so a busy machine cannot hide a
+//! sequential version); and, when the machine has 2 free cores, it is clearly faster.
+//!
+//! Builds on: `t14_thread_cpu_demo`, `t30_thread_pool`, `c02_cpu_bound_comparison`.
 //!
 //! Check: `cargo run --bin exercises -- check 16`
 #![allow(unused, unreachable_code, clippy::all)]

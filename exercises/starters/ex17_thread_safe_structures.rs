@@ -12,11 +12,14 @@
 //! return `None` when the queue is closed; nothing deadlocks (the tests have a watchdog).
 //! The reference solution is also model-checked with loom (see the solution file).
 //!
+//! Builds on: `t09_event_signal`, `t10_semaphore_limit`, `t11_queue_producer_consumer`,
+//!   `t29_multi_producer_consumer`.
+//!
 //! Check: `cargo run --bin exercises -- check 17`
 #![allow(unused, unreachable_code, clippy::all)]
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
+use thread_safe_structures::sync::{Condvar, Mutex};
 
 struct State<T> {
     items: VecDeque<T>,

@@ -4,10 +4,17 @@
 use std::process::Command;
 
 fn exercises(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_exercises"))
-        .args(args)
-        .output()
-        .expect("run the checker");
+    exercises_in(None, args)
+}
+
+/// Runs the checker; with `target`, its state (statuses, hints seen) lives there instead of in
+/// the workspace's `target/`, so the test does not touch the learner's.
+fn exercises_in(target: Option<&std::path::Path>, args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_exercises"));
+    if let Some(dir) = target {
+        cmd.env("EXERCISES_TARGET_DIR", dir);
+    }
+    let out = cmd.args(args).output().expect("run the checker");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -23,6 +30,7 @@ fn no_arguments_prints_the_usage() {
         "list",
         "check NAME",
         "hint NAME",
+        "reset NAME",
         "solution NAME",
         "watch",
         "verify",
@@ -32,16 +40,44 @@ fn no_arguments_prints_the_usage() {
 }
 
 #[test]
-fn hint_and_solution_accept_a_name_a_topic_or_a_number() {
+fn hints_come_in_two_levels_for_every_name_form() {
     for name in [
         "ex07_safe_access_no_deadlock",
+        "ex07",
         "safe_access_no_deadlock",
         "7",
     ] {
-        let (code, out, _) = exercises(&["hint", name]);
+        let dir = tempfile::tempdir().unwrap();
+        let (code, first, _) = exercises_in(Some(dir.path()), &["hint", name]);
         assert_eq!(code, 0, "{name}");
-        assert!(out.contains("global order"), "{out}");
+        assert!(first.contains("nudge: Two locks"), "{first}");
+        assert!(
+            !first.contains("global order"),
+            "the first hint is only a nudge: {first}"
+        );
+        assert!(first.contains("again for the approach"), "{first}");
+        assert!(
+            first.contains("t08"),
+            "names the examples it builds on: {first}"
+        );
+        let (_, second, _) = exercises_in(Some(dir.path()), &["hint", name]);
+        assert!(second.contains("approach: Always lock"), "{second}");
+        assert!(second.contains("global order"), "{second}");
     }
+}
+
+#[test]
+fn printed_advice_never_uses_dash_p() {
+    let (_, out, _) = exercises(&["solution", "6"]);
+    assert!(
+        out.contains("cargo test --test ex06_synchronization_in_practice"),
+        "{out}"
+    );
+    assert!(!out.contains(" -p "), "{out}");
+}
+
+#[test]
+fn solution_accepts_a_number() {
     let (code, out, _) = exercises(&["solution", "17"]);
     assert_eq!(code, 0);
     assert!(

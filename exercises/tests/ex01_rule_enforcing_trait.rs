@@ -1,7 +1,7 @@
 //! Exercise 1 tests: run against the solution by default, against your starter through
 //! `cargo run --bin exercises -- check 1`.
 use ex::Rule;
-use exercises::subject::ex01_rule_enforcing_trait as ex;
+exercises::subject!(ex01_rule_enforcing_trait);
 
 #[test]
 fn the_valid_type_runs() {

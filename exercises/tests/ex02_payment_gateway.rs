@@ -1,6 +1,6 @@
 //! Exercise 2 tests (solution by default; your starter via `cargo run --bin exercises -- check 2`).
 use ex::{Cents, CreditCard, PaymentError, PaymentGateway, Wallet, checkout};
-use exercises::subject::ex02_payment_gateway as ex;
+exercises::subject!(ex02_payment_gateway);
 
 #[test]
 fn cents_are_formatted_as_dollars() {

@@ -1,6 +1,6 @@
 //! Exercise 3 tests (solution by default; your starter via `cargo run --bin exercises -- check 3`).
 use ex::{EngineConfig, EngineRegistration, StorageEngine, StorageError};
-use exercises::subject::ex03_mini_orm_storage as ex;
+exercises::subject!(ex03_mini_orm_storage);
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 

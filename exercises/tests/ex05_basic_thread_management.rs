@@ -1,5 +1,5 @@
 //! Exercise 5 tests (solution by default; your starter via `cargo run --bin exercises -- check 5`).
-use exercises::subject::ex05_basic_thread_management as ex;
+exercises::subject!(ex05_basic_thread_management);
 use exercises::support::{EventLog, with_timeout};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

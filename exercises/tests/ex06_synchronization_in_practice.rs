@@ -1,8 +1,9 @@
 //! Exercise 6 tests (solution by default; your starter via `cargo run --bin exercises -- check 6`).
-use exercises::subject::ex06_synchronization_in_practice as ex;
-use exercises::support::{Gauge, with_timeout};
+exercises::subject!(ex06_synchronization_in_practice);
+use exercises::support::with_timeout;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use utilities::gauge::Gauge;
 
 const WATCHDOG: Duration = Duration::from_secs(20);
 
@@ -60,22 +61,69 @@ fn event_and_semaphore_and_queue_and_lock_together() {
     );
 }
 
+/// Many tiny tasks on many workers, where races show: every increment of the counter must count
+/// (a separate read and write of the counter loses updates when two workers interleave), and
+/// the semaphore must hold its cap under heavy contention (a waiter woken by a release must check
+/// again: another thread may have taken the permit first).
+#[test]
+fn many_tiny_tasks_on_many_workers() {
+    const TASKS: u32 = 30_000;
+    for (workers, permits) in [(16, 16), (16, 3), (8, 1)] {
+        let gauge = Arc::new(Gauge::new());
+        let g = Arc::clone(&gauge);
+        let counter = with_timeout(
+            WATCHDOG,
+            "30 000 tiny tasks on 16 workers (a permit never given back?)",
+            move || {
+                let tasks: Vec<u32> = (0..TASKS).collect();
+                let event = ex::Event::new();
+                event.set();
+                ex::run(&tasks, workers, permits, &event, &move |_| {
+                    let _inside = g.enter();
+                    std::hint::spin_loop();
+                })
+            },
+        );
+        assert_eq!(
+            gauge.total(),
+            TASKS as usize,
+            "{workers} workers, {permits} permits: `process` must run once per task"
+        );
+        assert_eq!(
+            counter,
+            u64::from(TASKS),
+            "{workers} workers, {permits} permits: the counter lost {} updates (is every \
+             increment one step under the lock, not a read and a write apart?)",
+            u64::from(TASKS).saturating_sub(counter)
+        );
+        assert!(
+            gauge.max() <= permits,
+            "{} tasks ran at once with {permits} permits",
+            gauge.max()
+        );
+    }
+}
+
 #[test]
 fn event_wakes_every_waiter() {
     let event = Arc::new(ex::Event::new());
     let e = Arc::clone(&event);
-    with_timeout(WATCHDOG, "three threads waiting on one event", move || {
-        std::thread::scope(|s| {
-            let waiters: Vec<_> = (0..3).map(|_| s.spawn(|| e.wait())).collect();
-            std::thread::sleep(Duration::from_millis(150));
-            assert!(
-                waiters.iter().all(|w| !w.is_finished()),
-                "wait() returned before set()"
-            );
-            e.set();
-        });
-        e.wait(); // already set: returns at once
-    });
+    with_timeout(
+        Duration::from_secs(5),
+        "three threads waiting on one event (does set() wake every waiter, notify_all?)",
+        move || {
+            std::thread::scope(|s| {
+                let waiters: Vec<_> = (0..3).map(|_| s.spawn(|| e.wait())).collect();
+                std::thread::sleep(Duration::from_millis(150));
+                assert!(
+                    waiters.iter().all(|w| !w.is_finished()),
+                    "wait() returned before set()"
+                );
+                e.set();
+            });
+            e.wait(); // already set: returns at once
+        },
+    );
 }
 
 #[test]

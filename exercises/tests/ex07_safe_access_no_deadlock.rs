@@ -2,12 +2,13 @@
 //!
 //! A deadlock would hang the test forever. Each scenario runs under a watchdog instead: if it has
 //! not finished in time, the test fails with a message naming the probable cause.
-use exercises::subject::ex07_safe_access_no_deadlock::Bank;
+exercises::subject!(ex07_safe_access_no_deadlock);
+use ex::Bank;
 use exercises::support::with_timeout;
 use std::sync::Arc;
 use std::time::Duration;
 
-const WATCHDOG: Duration = Duration::from_secs(15);
+const WATCHDOG: Duration = Duration::from_secs(8);
 
 /// Runs `rounds` transfers of `amount` in each listed direction, one thread per direction, all
 /// at once; returns the final balances.
@@ -67,4 +68,60 @@ fn a_transfer_to_the_same_account_is_a_no_op() {
         move || b.transfer(0, 0, 10),
     );
     assert_eq!(bank.balances(), vec![50, 50]);
+}
+
+/// The final balances hide a transfer that never holds both locks (debit under one lock,
+/// release it, credit under the other): the money is right at the end, but vanishes in between.
+/// An auditor locks every account in index order (the global order, so it cannot deadlock with
+/// a correct transfer) and checks the total while the transfers run.
+#[test]
+fn an_auditor_never_sees_money_in_flight() {
+    let bank = Arc::new(Bank::new(&[1000, 1000, 1000], Duration::from_millis(1)));
+    let b = Arc::clone(&bank);
+    let (audits, wrong) = with_timeout(
+        WATCHDOG,
+        "transfers with an auditor (deadlock: do all threads lock the accounts in the same order?)",
+        move || {
+            let done = std::sync::atomic::AtomicBool::new(false);
+            std::thread::scope(|s| {
+                let auditor = s.spawn(|| {
+                    let (mut audits, mut wrong) = (0, Vec::new());
+                    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        let total = b.total();
+                        audits += 1;
+                        if total != 3000 {
+                            wrong.push(total);
+                        }
+                    }
+                    (audits, wrong)
+                });
+                let movers: Vec<_> = [(0, 1, 7), (1, 0, 3), (1, 2, 5), (2, 1, 2), (2, 0, 1)]
+                    .into_iter()
+                    .map(|(from, to, amount)| {
+                        let bank = &b;
+                        s.spawn(move || {
+                            for _ in 0..60 {
+                                bank.transfer(from, to, amount);
+                            }
+                        })
+                    })
+                    .collect();
+                for m in movers {
+                    m.join().expect("a transfer thread panicked");
+                }
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+                auditor.join().expect("the auditor panicked")
+            })
+        },
+    );
+    assert!(audits > 0);
+    assert!(
+        wrong.is_empty(),
+        "{} of {audits} audits saw a total other than 3000 (e.g. {:?}): money left one account \
+         before it reached the other. Hold both locks for the whole transfer.",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+    // Per round: 0: -7 +3 +1 = -3; 1: +7 -3 -5 +2 = +1; 2: +5 -2 -1 = +2.
+    assert_eq!(bank.balances(), vec![1000 - 180, 1000 + 60, 1000 + 120]);
 }

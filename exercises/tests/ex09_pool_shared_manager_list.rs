@@ -2,7 +2,7 @@
 //!
 //! `harness = false`: the manager and the pool workers re-execute this test binary, so `main`
 //! must start with the child-role guard.
-use exercises::subject::ex09_pool_shared_manager_list as ex;
+exercises::subject!(ex09_pool_shared_manager_list);
 use exercises::support::{child_process_test_main, with_timeout};
 use multiprocessing_examples::{harness, spawn};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Exercise 10 tests (solution by default; your starter via `cargo run --bin exercises -- check 10`).
 use ex::{Image, Task, Tool, Workload};
-use exercises::subject::ex10_choose_the_right_tool as ex;
-use exercises::support::assert_speedup;
+exercises::subject!(ex10_choose_the_right_tool);
+use exercises::support::{assert_speedup, busy_threads, serial};
 use std::time::{Duration, Instant};
 
 const ALL: [Task; 5] = [
@@ -14,6 +14,7 @@ const ALL: [Task; 5] = [
 
 #[test]
 fn classification_and_choices() {
+    let _turn = serial();
     for task in ALL {
         let expected = match task {
             Task::ComputePrimes | Task::ResizeImages => Workload::CpuBound,
@@ -42,6 +43,7 @@ fn classification_and_choices() {
 
 #[test]
 fn downloads_overlap() {
+    let _turn = serial();
     let urls = [
         "https://a.example/1",
         "https://b.example/22",
@@ -64,6 +66,7 @@ fn downloads_overlap() {
 
 #[test]
 fn slow_log_files_are_read_concurrently() {
+    let _turn = serial();
     let dir = tempfile::tempdir().unwrap();
     let paths: Vec<_> = (1..=5)
         .map(|i| {
@@ -91,6 +94,8 @@ fn slow_log_files_are_read_concurrently() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn api_requests_overlap_on_one_thread() {
+    // No `serial()` turn here (a lock held across `.await`): this test only sleeps, so it adds no
+    // running thread to the other tests' counts.
     let latency = Duration::from_millis(300);
     let t = Instant::now();
     let replies = ex::send_requests(50, latency).await;
@@ -102,8 +107,58 @@ async fn api_requests_overlap_on_one_thread() {
     );
 }
 
+/// Runs `f` inside a rayon pool of 4 threads: rayon's parallel iterators use the pool they are
+/// called in, so a parallel version keeps several of the 4 busy at once (even on a busy or
+/// 1-core machine, a thread waiting for a core counts as running), a sequential one only one.
+fn running_in_a_pool_of_4<T: Send>(f: impl FnOnce() -> T + Send) -> (T, usize) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .expect("a rayon pool");
+    busy_threads(|| pool.install(f))
+}
+
+#[test]
+fn primes_use_several_threads_at_once() {
+    let _turn = serial();
+    let limit = 400_000;
+    let expected = ex::count_primes_sequential(limit);
+    let (got, running) = running_in_a_pool_of_4(|| ex::count_primes(limit));
+    assert_eq!(got, expected);
+    assert!(
+        running >= 2,
+        "only {running} thread(s) were busy counting primes at the same time: count_primes runs \
+         sequentially (use rayon's into_par_iter)"
+    );
+}
+
+#[test]
+fn images_use_several_threads_at_once() {
+    let _turn = serial();
+    let images = test_images(48);
+    let expected: Vec<Image> = images.iter().map(ex::halve).collect();
+    let (got, running) = running_in_a_pool_of_4(|| ex::resize_all(&images));
+    assert_eq!(got, expected);
+    assert!(
+        running >= 2,
+        "only {running} thread(s) were busy resizing at the same time: resize_all runs \
+         sequentially (use rayon's par_iter)"
+    );
+}
+
+fn test_images(n: u8) -> Vec<Image> {
+    (0..n)
+        .map(|k| Image {
+            width: 384,
+            height: 384,
+            pixels: (0..384 * 384).map(|i| (i % 251) as u8 ^ k).collect(),
+        })
+        .collect()
+}
+
 #[test]
 fn primes_are_counted_on_every_core() {
+    let _turn = serial();
     assert_eq!(ex::count_primes(100), 25);
     let limit = 150_000;
     let expected = ex::count_primes_sequential(limit);
@@ -118,13 +173,8 @@ fn primes_are_counted_on_every_core() {
 
 #[test]
 fn images_are_resized_on_every_core() {
-    let images: Vec<Image> = (0..16u8)
-        .map(|k| Image {
-            width: 384,
-            height: 384,
-            pixels: (0..384 * 384).map(|i| (i % 251) as u8 ^ k).collect(),
-        })
-        .collect();
+    let _turn = serial();
+    let images = test_images(16);
     let expected: Vec<Image> = images.iter().map(ex::halve).collect();
     let resized = ex::resize_all(&images);
     assert_eq!(

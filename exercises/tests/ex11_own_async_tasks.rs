@@ -2,7 +2,7 @@
 //!
 //! `start_paused = true`: tokio's clock only moves when every task is waiting, straight to the
 //! next timer. Elapsed time is then exact, and the test takes no real time.
-use exercises::subject::ex11_own_async_tasks as ex;
+exercises::subject!(ex11_own_async_tasks);
 use std::time::Duration;
 use tokio::time::Instant;
 

@@ -1,5 +1,5 @@
 //! Exercise 12 tests (solution by default; your starter via `cargo run --bin exercises -- check 12`).
-use exercises::subject::ex12_api_async_thinking as ex;
+exercises::subject!(ex12_api_async_thinking);
 use exercises::support::EventLog;
 use std::time::Duration;
 use tokio::time::Instant;

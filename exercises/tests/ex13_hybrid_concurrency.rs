@@ -2,7 +2,7 @@
 //!
 //! `harness = false`: the pool's workers re-execute this test binary, so `main` must start with
 //! the child-role guard.
-use exercises::subject::ex13_hybrid_concurrency as ex;
+exercises::subject!(ex13_hybrid_concurrency);
 use exercises::support::{EventLog, child_process_test_main, with_timeout};
 use multiprocessing_examples::pool::ProcessPool;
 use multiprocessing_examples::{harness, spawn};

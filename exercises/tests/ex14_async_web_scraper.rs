@@ -3,7 +3,7 @@
 //! Every test starts the course's fixture server (`async_examples::fixture`) on 127.0.0.1:0 and
 //! asks it afterwards what it saw.
 use async_examples::fixture::{FixtureConfig, FixtureServer};
-use exercises::subject::ex14_async_web_scraper as ex;
+exercises::subject!(ex14_async_web_scraper);
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 

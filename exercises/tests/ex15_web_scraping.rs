@@ -1,6 +1,6 @@
 //! Exercise 15 tests (solution by default; your starter via `cargo run --bin exercises -- check 15`).
 use async_examples::fixture::{FixtureConfig, FixtureServer, ThreadedFixture};
-use exercises::subject::ex15_web_scraping as ex;
+exercises::subject!(ex15_web_scraping);
 use exercises::support::with_timeout;
 use std::time::{Duration, Instant};
 

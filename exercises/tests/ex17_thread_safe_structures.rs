@@ -1,5 +1,6 @@
 //! Exercise 17 tests (solution by default; your starter via `cargo run --bin exercises -- check 17`).
-use exercises::subject::ex17_thread_safe_structures::BoundedQueue;
+exercises::subject!(ex17_thread_safe_structures);
+use ex::BoundedQueue;
 use exercises::support::with_timeout;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -135,4 +136,87 @@ fn items_queued_before_close_are_still_delivered() {
     assert_eq!(q.pop(), Some("a"));
     assert_eq!(q.pop(), Some("b"));
     assert_eq!(q.pop(), None);
+}
+
+/// Contention where `if` instead of `while` around `Condvar::wait` shows: capacity 1, six
+/// producers, six consumers. A woken thread must check its condition again, because another
+/// thread may have taken the item (or the free slot) between the notify and the re-lock. With
+/// `if`, a consumer's `pop` returns `None` although the queue is still open, or a producer's
+/// `push` fills the queue past its capacity.
+#[test]
+fn woken_threads_check_again_under_contention() {
+    const PRODUCERS: usize = 6;
+    const CONSUMERS: usize = 6;
+    const ITEMS: usize = 3000;
+    for round in 0..3 {
+        let q = Arc::new(BoundedQueue::new(1));
+        let q2 = Arc::clone(&q);
+        let (received, early_nones, overfull) = with_timeout(
+            WATCHDOG,
+            "6 producers and 6 consumers on a queue of capacity 1",
+            move || {
+                let q = &q2;
+                let closing = AtomicBool::new(false);
+                let early_nones = AtomicUsize::new(0);
+                let overfull = AtomicUsize::new(0);
+                let received = std::thread::scope(|s| {
+                    let consumers: Vec<_> = (0..CONSUMERS)
+                        .map(|_| {
+                            s.spawn(|| {
+                                let mut got = 0usize;
+                                loop {
+                                    match q.pop() {
+                                        Some(_) => got += 1,
+                                        None if closing.load(Ordering::SeqCst) => break,
+                                        None => {
+                                            // Wrong, but keep consuming so the run ends.
+                                            early_nones.fetch_add(1, Ordering::SeqCst);
+                                        }
+                                    }
+                                }
+                                got
+                            })
+                        })
+                        .collect();
+                    let producers: Vec<_> = (0..PRODUCERS)
+                        .map(|_| {
+                            s.spawn(|| {
+                                for i in 0..ITEMS {
+                                    q.push(i).expect("the queue is open");
+                                    if q.len() > 1 {
+                                        overfull.fetch_add(1, Ordering::SeqCst);
+                                    }
+                                }
+                            })
+                        })
+                        .collect();
+                    for p in producers {
+                        p.join().expect("a producer panicked");
+                    }
+                    closing.store(true, Ordering::SeqCst);
+                    q.close();
+                    consumers
+                        .into_iter()
+                        .map(|c| c.join().expect("a consumer panicked"))
+                        .sum::<usize>()
+                });
+                (
+                    received,
+                    early_nones.load(Ordering::SeqCst),
+                    overfull.load(Ordering::SeqCst),
+                )
+            },
+        );
+        assert_eq!(
+            early_nones, 0,
+            "round {round}: pop returned None {early_nones} times while the queue was open (wait \
+             in a `while` loop: another consumer may take the item before you re-lock)"
+        );
+        assert_eq!(
+            overfull, 0,
+            "round {round}: the queue held more than its capacity of 1 right after a push, \
+             {overfull} times (wait in a `while` loop: another producer may fill the slot first)"
+        );
+        assert_eq!(received, PRODUCERS * ITEMS, "round {round}: items lost");
+    }
 }

@@ -24,12 +24,29 @@
 //! ```
 #![warn(missing_docs)]
 
+// The learner's file names this crate as `thread_safe_structures::sync`, which must also work
+// when the file is compiled inside this crate (feature `learner`).
+extern crate self as thread_safe_structures;
+
 use std::collections::VecDeque;
 
-#[cfg(loom)]
-use loom::sync::{Condvar, Mutex, MutexGuard};
-#[cfg(not(loom))]
-use std::sync::{Condvar, Mutex, MutexGuard};
+use sync::{Condvar, Mutex, MutexGuard};
+
+/// `Mutex` and `Condvar` (and `MutexGuard`): std's in a normal build, loom's instrumented ones
+/// under `--cfg loom`. Exercise 17's starter takes them from here, so that loom can check the
+/// learner's queue too.
+pub mod sync {
+    #[cfg(loom)]
+    pub use loom::sync::{Condvar, Mutex, MutexGuard};
+    #[cfg(not(loom))]
+    pub use std::sync::{Condvar, Mutex, MutexGuard};
+}
+
+/// The learner's queue: `exercises/starters/ex17_thread_safe_structures.rs`, compiled here so
+/// that loom can model-check it (feature `learner`, turned on by `check 17`).
+#[cfg(feature = "learner")]
+#[path = "../../starters/ex17_thread_safe_structures.rs"]
+pub mod learner;
 
 struct State<T> {
     items: VecDeque<T>,
