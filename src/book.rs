@@ -183,13 +183,29 @@ pub fn render_header(body: &str, levels: usize, python_link: &str) -> String {
             out.push_str(&"#".repeat(levels));
             out.push_str(t);
         } else if !in_code {
-            out.push_str(&link_python_original(line, python_link));
+            out.push_str(&link_example_names(&link_python_original(
+                line,
+                python_link,
+            )));
         } else {
             out.push_str(line);
         }
         out.push('\n');
     }
     out
+}
+
+/// Each example's full name in backticks (`` `t07_lock_fixes_race` ``) becomes a link to its
+/// page, as seen from a page one directory below `book/src/` (where all generated pages are).
+fn link_example_names(line: &str) -> String {
+    let mut text = line.to_owned();
+    for e in CATALOGUE {
+        let code = format!("`{}`", e.name);
+        if text.contains(&code) && !text.contains(&format!("[{code}]")) {
+            text = text.replace(&code, &format!("[{code}](../{})", e.page_path()));
+        }
+    }
+    text
 }
 
 /// "Python original: the course notebook, …" → "[Python original](LINK): the course notebook, …".
@@ -692,6 +708,25 @@ mod tests {
         );
         let r = render_header("Python originals: a; b", 1, "x.md");
         assert!(r.starts_with("[Python originals](x.md): a"), "{r}");
+    }
+
+    #[test]
+    fn example_names_in_backticks_link_to_their_pages() {
+        let Some(e) = CATALOGUE.first() else { return };
+        let r = render_header(
+            &format!("Builds on: `{}`.\n```text\n`{}`\n```", e.name, e.name),
+            1,
+            "p.md",
+        );
+        assert_eq!(
+            r,
+            format!(
+                "Builds on: [`{}`](../{}).\n```text\n`{}`\n```\n",
+                e.name,
+                e.page_path(),
+                e.name
+            )
+        );
     }
 
     #[test]
