@@ -398,15 +398,23 @@ fn a16_tasks_are_cheaper_than_threads() {
         tasks < 2.0 * sleep,
         "10 000 sleeps took {tasks} vs one sleep {sleep}\n{s}"
     );
+    // Resident against resident (measured here: 9.0 KB a thread, 0.47 KB a task).
     let per_task_kb = float_after(s, "memory per task:");
-    let per_thread_mb = float_after(s, "memory per thread:");
+    let per_thread_kb = float_after(s, "memory per thread:");
     assert!(
         per_task_kb < 8.0,
         "a task should cost well under 8 KB, got {per_task_kb}\n{s}"
     );
     assert!(
-        per_thread_mb >= 1.0,
-        "a thread reserves ≥ 1 MB of stack, got {per_thread_mb}\n{s}"
+        per_thread_kb >= 4.0,
+        "a sleeping thread keeps at least a page of stack resident, got {per_thread_kb} KB\n{s}"
     );
-    assert!(per_thread_mb * 1024.0 > 10.0 * per_task_kb, "{s}");
+    assert!(
+        per_thread_kb >= 5.0 * per_task_kb.max(0.1),
+        "resident: thread {per_thread_kb} KB vs task {per_task_kb} KB\n{s}"
+    );
+    assert!(
+        float_after(s, "a thread costs") >= 5.0,
+        "the printed ratio agrees\n{s}"
+    );
 }
