@@ -15,20 +15,28 @@
 //! - `multi_thread` (the default of `#[tokio::main]`): a worker per core, tasks may move
 //!   between workers at each `.await` (that is why spawned futures must be `Send`).
 //!
+//! The timeline at the end shows, for each runtime, its three tasks side by side: on the
+//! single-threaded runtime too, since a sleeping task does not hold the thread.
+//!
 //! Run: `cargo run --bin a12_event_loop_basics`
 //!
 //! Expect: for each runtime, three tasks that sleep 1 s together (≈ 1 s, not 3); the
 //! `current_thread` runtime runs every task on `main`; the multi-thread runtimes run them on
 //! worker threads (`tokio-rt-worker`, or `worker-N` where the builder names them).
 
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::join_all;
 use tokio::runtime::{Builder, Handle};
-use utilities::{Stopwatch, print_time_taken, say, secs, thread_label};
+use utilities::{Stopwatch, Timeline, print_time_taken, say, secs, thread_label};
 
 /// One coroutine: says where it starts and where it resumes after its `.await`.
+/// Every task of the three runtimes records its span here (spawned tasks need a `'static` one).
+static TIMELINE: LazyLock<Timeline> = LazyLock::new(Timeline::new);
+
 async fn work(runtime: &'static str, n: u32) -> String {
+    let _span = TIMELINE.span(format!("{runtime} · task {n} (sleep 1 s)"));
     say!("{runtime}: task {n} starts");
     tokio::time::sleep(secs(1.0)).await; // the task is parked; its thread runs other tasks
     let thread = thread_label();
@@ -88,6 +96,7 @@ fn main() -> std::io::Result<()> {
     say!("#[tokio::main] tasks ran on: {macro_threads:?}");
     say!("Runtime::block_on tasks ran on: {manual_threads:?}");
     say!("current_thread tasks ran on: {single_threads:?}");
+    TIMELINE.print("Three runtimes, three tasks each: the sleeps overlap even on one thread");
 
     assert!(
         single_threads.iter().all(|t| t == "main"),

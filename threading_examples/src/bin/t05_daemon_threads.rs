@@ -7,6 +7,9 @@
 //! "non-daemon" behaviour is spelled `join()` (or `thread::scope`, which joins for you).
 //! (The notebook in the Python original kept printing forever only because the Jupyter kernel stayed alive.)
 //!
+//! The timeline shows the worker's three steps before main's `join` returns, and the
+//! background thread still running when main returns.
+//!
 //! Run: `cargo run --bin t05_daemon_threads`
 //!
 //! Expected output (scale 1.0):
@@ -23,8 +26,10 @@
 //! ```
 //! The line "Background: cleanup" is never printed: the thread is stopped, not unwound.
 
+use std::sync::Arc;
 use std::thread;
-use utilities::{say, sleep_secs};
+use std::time::Instant;
+use utilities::{Timeline, say, sleep_secs};
 
 /// Prints when dropped — if it ever is.
 struct Cleanup;
@@ -39,19 +44,24 @@ fn main() {
     utilities::output::start_clock();
 
     // Non-daemon style: main waits for the work to finish because it joins.
+    let tl = Arc::new(Timeline::new());
+    let tl_worker = Arc::clone(&tl);
     let worker = thread::Builder::new()
         .name("worker".into())
-        .spawn(|| {
+        .spawn(move || {
             for step in 1..=3 {
+                let _span = tl_worker.span(format!("worker: step {step} of 3 (0.3 s)"));
                 say!("Worker: step {step} of 3");
                 sleep_secs(0.3);
             }
         })
         .expect("cannot spawn");
-    worker.join().expect("worker panicked");
+    tl.record("main: join()", || worker.join())
+        .expect("worker panicked");
     say!("Main: joined the worker, it finished all 3 steps (non-daemon style)");
 
     // Daemon style: nobody joins this infinite loop.
+    let background_started = Instant::now();
     let background = thread::Builder::new()
         .name("background".into())
         .spawn(|| {
@@ -63,10 +73,17 @@ fn main() {
         })
         .expect("cannot spawn");
 
-    sleep_secs(1.2);
+    tl.record("main: sleeps 1.2 s, then returns", || sleep_secs(1.2));
     let finished = background.is_finished();
     say!("Background thread still running: is_finished() = {finished}");
     assert!(!finished, "an infinite loop never finishes by itself");
+    // This bar ends only because the picture is drawn now: the loop never ends by itself.
+    tl.add(
+        "background: infinite loop, still running",
+        background_started,
+        Instant::now(),
+    );
+    tl.print("Main waits for the worker (join) but not for the background thread");
     say!("Main ends now. The program exits even though the background loop is infinite.");
     // Dropping a JoinHandle detaches the thread; returning from main then ends the process.
 }

@@ -10,6 +10,9 @@
 //! `std::thread::scope`, which joins every thread at the end of the scope by itself and lets the
 //! threads borrow locals (no `Arc`, no `move`).
 //!
+//! The timeline at the end shows the child process ending long before its 1 s task could, then
+//! the joined and scoped tasks running their full second.
+//!
 //! Run: `cargo run --bin t20_forgetting_join`
 //!
 //! Expected output (abridged):
@@ -29,7 +32,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::thread;
-use utilities::{say, sleep_secs};
+use utilities::{Timeline, say, sleep_secs};
 
 /// The worker of the Python original: a little simulated work, then its line.
 fn task() {
@@ -51,7 +54,9 @@ fn main() {
         return;
     }
 
+    let tl = Timeline::new();
     println!("--- the mistake, run as a child process: spawn, no join ---");
+    let mistake_span = tl.span("mistake: child process whose 1 s task never printed");
     let exe = std::env::current_exe().expect("path of this program");
     let (clock_var, clock_value) = utilities::output::clock_env(); // same clock as ours
     let mut child = Command::new(exe)
@@ -68,6 +73,7 @@ fn main() {
         .read_to_string(&mut printed)
         .expect("read the child's output");
     let status = child.wait().expect("reap the child");
+    drop(mistake_span);
     for line in printed.lines() {
         println!("    child printed: {line}");
     }
@@ -78,7 +84,10 @@ fn main() {
 
     println!("--- fix 1: join ---");
     let handle = thread::spawn(task);
-    handle.join().expect("task panicked");
+    tl.record("fix 1: main's join() waits for task() (1 s)", || {
+        handle.join()
+    })
+    .expect("task panicked");
     say!("Main thread finished");
 
     println!("--- fix 2: thread::scope (borrows locals, joins automatically) ---");
@@ -88,8 +97,9 @@ fn main() {
         for name in &names {
             // `name` and `results` are borrowed from main's stack: the scope guarantees the
             // threads end before `names` and `results` can be dropped.
-            let results = &results;
+            let (results, tl) = (&results, &tl);
             s.spawn(move || {
+                let _span = tl.span(format!("fix 2: scoped thread for {name} (1 s)"));
                 sleep_secs(1.0);
                 say!("Task running for {name}");
                 results
@@ -104,5 +114,6 @@ fn main() {
         .expect("no panics while holding the lock");
     results.sort();
     say!("Main thread finished, results = {results:?}");
+    tl.print("Forgetting join: the child exits before its 1 s task; joined tasks finish");
     assert_eq!(results, ["Asha done", "Ravi done"]);
 }
