@@ -184,7 +184,7 @@ pub fn render_header(body: &str, levels: usize, python_link: &str) -> String {
             out.push_str(t);
         } else if !in_code {
             out.push_str(&link_example_names(&link_python_original(
-                line,
+                &strip_intra_doc_links(line),
                 python_link,
             )));
         } else {
@@ -192,6 +192,35 @@ pub fn render_header(body: &str, levels: usize, python_link: &str) -> String {
         }
         out.push('\n');
     }
+    out
+}
+
+/// Rustdoc's intra-doc links (`` [`ProcessPool`] ``) have no target in the book: keep the code
+/// span, drop the brackets. Ordinary links (`[text](target)`) stay.
+fn strip_intra_doc_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find("[`") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find("`]") {
+            Some(end) if !after[..end].contains(['[', ']']) => {
+                let next = after[end + 2..].chars().next();
+                if matches!(next, Some('(' | '[')) {
+                    out.push('[');
+                    rest = after;
+                } else {
+                    out.push_str(&after[..=end]);
+                    rest = &after[end + 2..];
+                }
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -726,6 +755,14 @@ mod tests {
                 e.page_path(),
                 e.name
             )
+        );
+    }
+
+    #[test]
+    fn intra_doc_links_become_code() {
+        assert_eq!(
+            strip_intra_doc_links("a [`Pool`] and [`Q<T>`], a [`link`](x.md), [plain]"),
+            "a `Pool` and `Q<T>`, a [`link`](x.md), [plain]"
         );
     }
 
