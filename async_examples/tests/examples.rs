@@ -62,6 +62,66 @@ fn a02_a_future_runs_only_when_awaited() {
     out.assert_contains("body starts in total: 1");
 }
 
+/// a02's header says rustc warns about `hello();` on its own line. Compile that snippet with the
+/// toolchain's `rustc` (std only) and find the warning: it builds, and `unused_must_use` fires.
+#[test]
+fn a02_rustc_warns_about_an_unused_future() {
+    let compile = |source: &str, name: &str| {
+        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a02_snippets");
+        std::fs::create_dir_all(&dir).expect("create the snippet dir");
+        let file = dir.join(format!("{name}.rs"));
+        std::fs::write(&file, source).expect("write the snippet");
+        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+        let out = std::process::Command::new(&rustc)
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "bin",
+                "--emit=metadata",
+            ])
+            .args(["--color", "never", "--out-dir"])
+            .arg(&dir)
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {rustc}: {e}"));
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let snippet = include_str!("snippets/a02_unused_future.rs");
+    let (built, warnings) = compile(snippet, "unused_future");
+    assert!(
+        built,
+        "the snippet still builds (a warning, not an error):\n{warnings}"
+    );
+    assert!(
+        warnings.contains("warning: unused implementer of `Future` that must be used"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("futures do nothing unless you `.await` or poll them"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("unused_must_use"), "{warnings}");
+    // The header of a02 quotes the same first line.
+    let header = include_str!("../src/bin/a02_coroutine_is_lazy.rs");
+    let quoted = header
+        .lines()
+        .find_map(|l| l.strip_prefix("//! warning: "))
+        .expect("a02's header quotes the warning");
+    assert!(
+        warnings.contains(quoted),
+        "a02 quotes {quoted:?}, rustc says:\n{warnings}"
+    );
+
+    // The control: the same future, used, draws no warning at all.
+    let used = snippet.replace("    hello();", "    drop(hello()); // explicitly discarded");
+    let (built, warnings) = compile(&used, "used_future");
+    assert!(built && warnings.trim().is_empty(), "{warnings}");
+}
+
 #[test]
 fn a03_spawned_tasks_run_by_themselves() {
     let out = run_example(env!("CARGO_BIN_EXE_a03_create_task"), &[], 0.2);

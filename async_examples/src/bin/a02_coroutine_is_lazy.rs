@@ -5,7 +5,8 @@
 //! In Rust, `hello()` returns an anonymous type that implements `Future`; its body has not
 //! started. Nothing runs until something polls it: `.await` (or `tokio::spawn`, see a03).
 //!
-//! If you write `hello();` on a line of its own, rustc warns (the program still builds):
+//! If you write `hello();` on a line of its own, rustc warns (the program still builds; the test
+//! compiles exactly that, `async_examples/tests/snippets/a02_unused_future.rs`, and finds it):
 //!
 //! ```text
 //! warning: unused implementer of `Future` that must be used
