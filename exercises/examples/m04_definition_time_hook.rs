@@ -7,7 +7,8 @@
 //! Rust creates no types at run time, so there is no moment of class creation to hook. Two
 //! stand-ins, one for each half of the job:
 //! - **Compile time** (`const` items): checks that run where the type is defined, and stop the
-//!   build if they fail — here, that the type's name is not empty.
+//!   build if they fail — here, that the type's name starts with a capital letter
+//!   (`define_class!(sample)` does not compile: `tests/ui/m04_lowercase_class.rs`).
 //! - **Start-up**: a `macro_rules!` macro writes the struct *and* an `inventory::submit!`
 //!   registration next to it. Walking the registry at the start of `main` prints one "Creating
 //!   class" line per defined type, before any instance is built.
@@ -22,8 +23,8 @@
 //! ```
 
 /// What the macro records about each type it defines.
-struct ClassInfo {
-    name: &'static str,
+pub(crate) struct ClassInfo {
+    pub(crate) name: &'static str,
 }
 
 inventory::collect!(ClassInfo);
@@ -34,8 +35,12 @@ macro_rules! define_class {
         #[derive(Debug, Default)]
         struct $name;
 
-        // Runs at compile time: an empty name would stop the build (rules at definition time).
-        const _: () = assert!(!stringify!($name).is_empty());
+        // Runs at compile time, where the type is defined: a class name must start with a
+        // capital letter, or the build stops (tests/ui/m04_lowercase_class.rs proves it can).
+        const _: () = assert!(
+            stringify!($name).as_bytes()[0].is_ascii_uppercase(),
+            "class names start with a capital letter"
+        );
 
         inventory::submit! { ClassInfo { name: stringify!($name) } }
     };
@@ -70,7 +75,7 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// The claims of this example, checked on its functions (`cargo test -p exercises --test m3_examples`).
+    /// The claims of this example, checked on its functions (`cargo test --test m3_examples`).
     #[test]
     fn claims() {
         assert_eq!(creation_messages(), ["Creating class: Sample"]);

@@ -14,7 +14,7 @@
 //! ```
 //!
 //! That invalid type lives in `exercises/tests/ui/m05_missing_process.rs`; the test
-//! `cargo test -p exercises --test m3_compile_errors` compiles it and compares the error with the
+//! `cargo test --test m3_compile_errors` compiles it and compares the error with the
 //! checked-in `m05_missing_process.stderr`. Here, only valid types: they run.
 //!
 //! Run: `cargo run --example m05_required_method_compile_error`
@@ -23,7 +23,9 @@
 //! ```text
 //! [   0.000s] main         | EmailNotification processed: Welcome
 //! [   0.000s] main         | SmsNotification processed: Your OTP is 1234
-//! [   0.000s] main         | (a type without `process` would not have compiled: error E0046)
+//! [   0.000s] main         | a type without `process` does not compile (tests/ui/m05_missing_process.rs); rustc says, …
+//! [   0.000s] main         |     error[E0046]: not all trait items implemented, missing: `process`
+//! …
 //! ```
 
 /// The rule: every notification must define `process`. No body, so no way to skip it.
@@ -60,14 +62,30 @@ fn main() {
     for line in process_all() {
         utilities::say!("{line}");
     }
-    utilities::say!("(a type without `process` would not have compiled: error E0046)");
+    show_compiler_error();
+}
+
+/// The compiler's real error for the invalid program of this lesson: the snapshot
+/// `tests/ui/m05_missing_process.stderr`, which `cargo test --test m3_compile_errors` compares with what
+/// rustc prints today (so it cannot go stale). To watch rustc print it live:
+/// `cargo test --test m3_compile_errors`, after changing the snapshot, shows the difference.
+const COMPILER_ERROR: &str = include_str!("../tests/ui/m05_missing_process.stderr");
+
+/// Prints [`COMPILER_ERROR`] line by line.
+fn show_compiler_error() {
+    utilities::say!(
+        "a type without `process` does not compile (tests/ui/m05_missing_process.rs); rustc says, as `cargo test --test m3_compile_errors` checks:"
+    );
+    for line in COMPILER_ERROR.lines() {
+        utilities::say!("    {line}");
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The claims of this example, checked on its functions (`cargo test -p exercises --test m3_examples`).
+    /// The claims of this example, checked on its functions (`cargo test --test m3_examples`).
     #[test]
     fn claims() {
         assert_eq!(

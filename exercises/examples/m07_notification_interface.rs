@@ -58,13 +58,30 @@ fn main() {
     utilities::say!("{}", notify(&email, "Welcome"));
     utilities::say!("{}", notify(&sms, "Your OTP is 1234"));
     utilities::say!("(generic) {}", notify_generic(&email, "Welcome"));
+    show_compiler_error();
+}
+
+/// The compiler's real error for the invalid program of this lesson: the snapshot
+/// `tests/ui/m07_wrong_method_name.stderr`, which `cargo test --test m3_compile_errors` compares with what
+/// rustc prints today (so it cannot go stale). To watch rustc print it live:
+/// `cargo test --test m3_compile_errors`, after changing the snapshot, shows the difference.
+const COMPILER_ERROR: &str = include_str!("../tests/ui/m07_wrong_method_name.stderr");
+
+/// Prints [`COMPILER_ERROR`] line by line.
+fn show_compiler_error() {
+    utilities::say!(
+        "a type that names its method `deliver` instead of `send` does not compile (tests/ui/m07_wrong_method_name.rs); rustc says, as `cargo test --test m3_compile_errors` checks:"
+    );
+    for line in COMPILER_ERROR.lines() {
+        utilities::say!("    {line}");
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The claims of this example, checked on its functions (`cargo test -p exercises --test m3_examples`).
+    /// The claims of this example, checked on its functions (`cargo test --test m3_examples`).
     #[test]
     fn claims() {
         assert_eq!(notify(&EmailNotification, "Welcome"), "Email sent: Welcome");

@@ -64,7 +64,7 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// The claims of this example, checked on its functions (`cargo test -p exercises --test m3_examples`).
+    /// The claims of this example, checked on its functions (`cargo test --test m3_examples`).
     #[test]
     fn claims() {
         assert_eq!(CsvExporter.export(&[]), Err(ExportError::Empty));

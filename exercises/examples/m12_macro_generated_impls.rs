@@ -151,6 +151,7 @@ fn tables() -> Vec<&'static str> {
 
 fn main() {
     utilities::output::start_clock();
+    show_compiler_error();
     utilities::say!("models: {:?}", tables());
     let mut infos: Vec<&ModelInfo> = inventory::iter::<ModelInfo>.into_iter().collect();
     infos.sort_by_key(|m| std::cmp::Reverse(m.table)); // users first, as defined
@@ -170,11 +171,27 @@ fn main() {
     };
 }
 
+/// The compiler's real error for the invalid program of this lesson: the snapshot
+/// `tests/ui/m12_invalid_model.stderr`, which `cargo test --test m3_compile_errors` compares with what
+/// rustc prints today (so it cannot go stale). To watch rustc print it live:
+/// `cargo test --test m3_compile_errors`, after changing the snapshot, shows the difference.
+const COMPILER_ERROR: &str = include_str!("../tests/ui/m12_invalid_model.stderr");
+
+/// Prints [`COMPILER_ERROR`] line by line.
+fn show_compiler_error() {
+    utilities::say!(
+        "a model whose table name is invalid does not compile (tests/ui/m12_invalid_model.rs); rustc says, as `cargo test --test m3_compile_errors` checks:"
+    );
+    for line in COMPILER_ERROR.lines() {
+        utilities::say!("    {line}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The claims of this example, checked on its functions (`cargo test -p exercises --test m3_examples`).
+    /// The claims of this example, checked on its functions (`cargo test --test m3_examples`).
     #[test]
     fn claims() {
         assert_eq!(tables(), ["products", "users"]);

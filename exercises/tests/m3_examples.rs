@@ -99,7 +99,11 @@ fn m05_required_method_compile_error_runs() {
     let Some(out) = run("m05_required_method_compile_error") else {
         return;
     };
-    assert!(out.contains("E0046"), "{out}");
+    assert!(
+        out.contains("error[E0046]: not all trait items implemented"),
+        "{out}"
+    );
+    assert!(out.contains("missing `process` in implementation"), "{out}");
 }
 
 #[test]
@@ -119,6 +123,10 @@ fn m07_notification_interface_runs() {
         return;
     };
     assert_order(&out, "Email sent: Welcome", "SMS sent: Your OTP is 1234");
+    assert!(
+        out.contains("error[E0407]: method `deliver` is not a member"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -171,5 +179,9 @@ fn m12_macro_generated_impls_runs() {
     assert!(
         out.contains("CREATE TABLE products (id INTEGER, title TEXT, price REAL)"),
         "{out}"
+    );
+    assert!(
+        out.contains("error[E0080]"),
+        "the compiler's error for the invalid model: {out}"
     );
 }
