@@ -116,6 +116,31 @@ async fn a_same_host_redirect_is_followed_each_hop_counted_and_spaced() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_into_a_disallowed_path_of_the_same_host_is_not_followed() {
+    let server = FixtureServer::start(FixtureConfig {
+        redirects: [(2, Redirect::Moved)].into(),
+        disallow: vec!["/moved/".into()],
+        ..FixtureConfig::default()
+    })
+    .await
+    .unwrap();
+    let run = run(&config(&server, 3, 3)).await;
+    let moved = report(&run, 2);
+    assert!(
+        matches!(&moved.outcome, Outcome::Skipped { reason } if reason.contains("/moved/2/") && reason.contains("disallowed by robots.txt")),
+        "{moved:?}"
+    );
+    assert_eq!(
+        server.stats().count("/moved/2/"),
+        0,
+        "robots.txt is checked for every hop"
+    );
+    assert_eq!(server.stats().count("/robots.txt"), 1, "read once per host");
+    assert_eq!(run.status(), RunStatus::Incomplete);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_to_another_host_is_not_followed_unless_allowed_and_its_robots_is_read() {
     // Another port stands in for another host.
     let other = FixtureServer::start(FixtureConfig {

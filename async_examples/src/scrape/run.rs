@@ -664,3 +664,18 @@ pub async fn scrape(
         elapsed: start.elapsed(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retried_statuses_are_5xx_408_and_429() {
+        for code in [500, 502, 503, 504, 522, 408, 429] {
+            assert!(retryable(StatusCode::from_u16(code).unwrap()), "{code}");
+        }
+        for code in [200, 301, 400, 403, 404, 410] {
+            assert!(!retryable(StatusCode::from_u16(code).unwrap()), "{code}");
+        }
+    }
+}
