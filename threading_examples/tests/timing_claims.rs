@@ -89,7 +89,7 @@ fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
 
 /// The claims of one t15 run that hold on any machine; returns the two wall-clock ratios that
 /// can be judged only when the runs got their cores, as (judgeable?, holds?) pairs.
-fn t15_check_once(s: &str, cores: usize) -> [(bool, bool, String); 2] {
+fn t15_check_once(s: &str, cores: usize) -> [(bool, bool, String); 3] {
     // With the GIL, never two threads computing at the same instant, and never more than one
     // core's worth of CPU time, whatever the machine is doing.
     assert_eq!(numbers_after(s, "with GIL"), [0], "{s}");
@@ -100,13 +100,7 @@ fn t15_check_once(s: &str, cores: usize) -> [(bool, bool, String); 2] {
         gil_cores <= 1.2,
         "the GIL lets one thread compute at a time: {gil_cores} cores\n{s}"
     );
-    // Without it, on two cores, the threads do compute at the same instant.
-    if cores >= 2 {
-        assert!(
-            numbers_after(s, "no GIL").first().is_some_and(|&n| n > 0),
-            "no GIL, yet never simultaneous\n{s}"
-        );
-    }
+    let free_seen = numbers_after(s, "no GIL").first().copied().unwrap_or(0);
     let busy = s.contains("machine busy: this run can't show the speedup");
     assert_eq!(
         busy,
@@ -145,6 +139,13 @@ fn t15_check_once(s: &str, cores: usize) -> [(bool, bool, String); 2] {
             free <= 0.8 * one,
             format!("no GIL {free} s vs 1 thread {one} s, with {free_cores:.2} cores"),
         ),
+        // Without it, on two cores, the threads compute at the same instant (when they got
+        // the cores: the no-GIL rounds are short, and a busy machine may run them in turns).
+        (
+            cores >= 2 && !busy,
+            free_seen > 0,
+            format!("no GIL: {free_seen} moments at once, with {free_cores:.2} cores"),
+        ),
         (
             one_cores >= 0.9 && gil_cores >= 0.9,
             gil >= 0.7,
@@ -159,11 +160,12 @@ fn t15_simulated_gil_gives_pythons_result() {
     let cores = cores_here();
     let claims = [
         "t15: without the GIL two threads beat one (no GIL <= 0.8 x one thread)",
+        "t15: without the GIL the two threads compute at the same instant",
         "t15: with the GIL two threads are no faster than one (>= 0.7 x one thread)",
     ];
-    let mut notes: [Vec<String>; 2] = Default::default();
-    let mut decided = [false, false];
-    // Up to three runs, until both timing claims could be judged.
+    let mut notes: [Vec<String>; 3] = Default::default();
+    let mut decided = [false; 3];
+    // Up to three runs, until the three timing claims could be judged.
     for _ in 0..3 {
         let out = run(env!("CARGO_BIN_EXE_t15_simulated_gil"), 0.5);
         let s = &out.stdout;
@@ -178,11 +180,11 @@ fn t15_simulated_gil_gives_pythons_result() {
                 notes[k].push(note);
             }
         }
-        if decided == [true, true] {
+        if decided == [true; 3] {
             return;
         }
     }
-    for k in 0..2 {
+    for k in 0..3 {
         if !decided[k] {
             skip_claim(
                 claims[k],
