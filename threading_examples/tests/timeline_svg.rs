@@ -111,3 +111,41 @@ fn a_second_timeline_of_the_same_run_gets_numbered() {
     );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+/// The course book shows a recorded timeline for at least 40 examples. Count the example files
+/// that print one with `Timeline::print` (the book's recorder checks that each run really writes
+/// its SVG).
+#[test]
+fn at_least_forty_examples_print_a_timeline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
+    let mut drawing = Vec::new();
+    for krate in [
+        "threading_examples",
+        "multiprocessing_examples",
+        "async_examples",
+        "comparison",
+    ] {
+        let bins = std::fs::read_dir(root.join(krate).join("src/bin")).expect("src/bin");
+        for entry in bins {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let prints = text.contains(".print(") || text.contains(".print_width(");
+            if text.contains("Timeline") && prints {
+                drawing.push(
+                    path.file_stem()
+                        .expect("a name")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    drawing.sort();
+    assert!(
+        drawing.len() >= 40,
+        "only {} examples print a timeline: {drawing:?}",
+        drawing.len()
+    );
+}

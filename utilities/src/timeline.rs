@@ -16,7 +16,8 @@
 //!         s.spawn(move || tl.record(name, || std::thread::sleep(std::time::Duration::from_millis(20))));
 //!     }
 //! });
-//! print!("{}", tl.render(40)); // two bars side by side = they overlapped
+//! tl.print("Two tasks in two threads"); // two bars side by side = they overlapped
+//! assert_eq!(tl.max_overlap(), 2);
 //! ```
 
 use std::fmt::Write as _;
