@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
         *statuses.entry(status).or_default() += 1;
         names.extend(user.map(|u| u.name));
     }
-    tl.print("Three GETs one after another, then twenty at once, through one client");
+    tl.print("Three 1 s GETs one after another, then twenty at once, through one client");
     for (status, count) in &statuses {
         say!("statuses: {count} × {status}");
     }
