@@ -438,18 +438,31 @@ fn rss_and_threads(pid: u32) -> (u64, u64) {
     (field("VmData:"), field("Threads:"))
 }
 
+/// Whether the server has answered or closed `s` by now (without waiting).
+fn closed_by_server(s: &UnixStream) -> bool {
+    s.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 256];
+    let mut reader = s;
+    let closed = match reader.read(&mut buf) {
+        Ok(_) => true, // an error frame or end-of-file
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    s.set_nonblocking(false).unwrap();
+    closed
+}
+
 fn manager_clients_that_stall() {
     let limits = ManagerLimits {
-        read_timeout: Duration::from_millis(300),
-        max_clients: 6,
+        read_timeout: Duration::from_millis(500),
+        max_clients: 3,
         ..ManagerLimits::default()
     };
     let mgr = Manager::start_with(limits).unwrap();
-    let mut good = mgr.client().unwrap();
+    let mut good = mgr.client().unwrap(); // client 1 of 3
     good.dict_set("k", Value::Int(1)).unwrap();
     let (_, threads_before) = rss_and_threads(mgr.pid());
-    // 8 clients announce a 16 MiB request, send a few bytes of it and stall: the length is
-    // refused at once (above the manager's request limit), nothing is allocated.
+    // 8 clients announce a 16 MiB request and stall: the length is above the manager's
+    // request limit, so each is answered and closed at once; nothing is allocated.
     let mut refused = Vec::new();
     for _ in 0..8 {
         let mut s = UnixStream::connect(mgr.address()).unwrap();
@@ -458,24 +471,32 @@ fn manager_clients_that_stall() {
         let _ = s.write_all(&[0; 16]); // the server may have hung up already
         refused.push(s);
     }
-    // 4 clients announce a small request and stall half-way: dropped after the read timeout.
+    std::thread::sleep(Duration::from_millis(150));
+    assert!(
+        refused.iter().all(closed_by_server),
+        "oversized requests are refused at once"
+    );
+    // 4 clients start a small request and stall half-way. Only 2 fit under the cap (the good
+    // client holds the third slot): the other 2 are turned away at once.
     let mut stalled = Vec::new();
     for _ in 0..4 {
         let mut s = UnixStream::connect(mgr.address()).unwrap();
         s.write_all(&100u32.to_le_bytes()).unwrap();
-        s.write_all(&[0; 16]).unwrap();
+        let _ = s.write_all(&[0; 16]);
         stalled.push(s);
     }
-    std::thread::sleep(Duration::from_millis(100));
+    std::thread::sleep(Duration::from_millis(150));
+    let early = stalled.iter().filter(|s| closed_by_server(s)).count();
+    assert_eq!(early, 2, "clients turned away by the cap of 3");
     let (data_kb, threads) = rss_and_threads(mgr.pid());
     assert!(
-        threads <= threads_before + 5,
+        threads <= threads_before + 2,
         "manager threads {threads_before} → {threads}"
     );
     assert!(data_kb < 64 * 1024, "manager data {data_kb} kB");
-    // Every stalled client is answered with an error and disconnected.
+    // The 2 admitted ones are dropped when their request's read deadline passes.
     let started = Instant::now();
-    for mut s in refused.into_iter().chain(stalled) {
+    for s in &mut stalled {
         s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         let mut sink = Vec::new();
         // Closed by the server: end-of-file, or a reset when our unread bytes were discarded.
