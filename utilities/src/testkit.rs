@@ -264,6 +264,151 @@ pub const SKIPPED_CLAIMS_FILE: &str = "skipped-claims.log";
 
 pub use crate::timing::cores_used;
 
+/// Compiles every `*.rs` file of `<crate_dir>/<ui>` with the toolchain's `rustc` (edition 2024)
+/// and panics, listing every problem, unless each one is **rejected** with the same error codes
+/// and key phrases as the `error[E…]: …` lines of its `.stderr` file next to it.
+///
+/// A key phrase is the headline without its backticked names ("`Rc<i32>` cannot be sent between
+/// threads safely" → "cannot be sent between threads safely"). Spans, notes and the std source
+/// paths they point into change between Rust versions and are not compared, so a newer stable
+/// Rust still passes. `externs` names the workspace crates the cases may use (their rlib is found
+/// next to the running test binary). With `UPDATE_UI=1` the `.stderr` files are (re)written from
+/// what rustc says, with this machine's paths replaced by `$DIR` and `$RUST`.
+///
+/// ```ignore
+/// // tests/compile_fail.rs of a crate whose cases use it:
+/// utilities::testkit::assert_compile_errors(env!("CARGO_MANIFEST_DIR"), "tests/ui", &["multiprocessing_examples"]);
+/// ```
+///
+/// # Panics
+/// When a case compiles, its errors differ from its `.stderr` file, the file lacks an
+/// `error[E…]:` line, or `rustc` cannot be run.
+pub fn assert_compile_errors(crate_dir: &str, ui: &str, externs: &[&str]) {
+    use std::path::{Path, PathBuf};
+    let ui_dir = Path::new(crate_dir).join(ui);
+    let deps = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let out_dir = deps.parent().unwrap_or(&deps).join("compile-fail");
+    std::fs::create_dir_all(&out_dir).expect("create the compile-fail output dir");
+    let mut extern_args = Vec::new();
+    for name in externs {
+        let prefix = format!("lib{}-", name.replace('-', "_"));
+        let newest = std::fs::read_dir(&deps)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let f = e.file_name().to_string_lossy().into_owned();
+                f.starts_with(&prefix) && f.ends_with(".rlib")
+            })
+            .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+            .unwrap_or_else(|| panic!("no {prefix}*.rlib in {}", deps.display()));
+        extern_args.push("--extern".to_owned());
+        extern_args.push(format!("{name}={}", newest.path().display()));
+    }
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&ui_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", ui_dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no cases in {}", ui_dir.display());
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let update = std::env::var_os("UPDATE_UI").is_some();
+    let mut problems = Vec::new();
+    for case in &cases {
+        let name = case.strip_prefix(crate_dir).unwrap_or(case);
+        let out = Command::new(&rustc)
+            .current_dir(crate_dir)
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "bin",
+                "--emit=metadata",
+            ])
+            .args(["--color", "never", "--crate-name", "ui_case", "--out-dir"])
+            .arg(&out_dir)
+            .arg("-L")
+            .arg(format!("dependency={}", deps.display()))
+            .args(&extern_args)
+            .arg(name)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {rustc}: {e}"));
+        let said = normalise_rustc_output(&String::from_utf8_lossy(&out.stderr), crate_dir);
+        let name = name.display();
+        if out.status.success() {
+            problems.push(format!("{name}: compiled, but must be rejected"));
+            continue;
+        }
+        let snapshot = case.with_extension("stderr");
+        if update {
+            std::fs::write(&snapshot, &said).expect("write the .stderr file");
+        }
+        let want = std::fs::read_to_string(&snapshot)
+            .map(|t| error_headlines(&t))
+            .unwrap_or_default();
+        let got = error_headlines(&said);
+        if want.is_empty() {
+            problems.push(format!(
+                "{name}: {} has no `error[E…]:` line (write it with UPDATE_UI=1)\n{said}",
+                snapshot.display()
+            ));
+        } else if want != got {
+            problems.push(format!(
+                "{name}: expected errors {want:?}\n  got {got:?}\n--- rustc said ---\n{said}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The `(code, key phrase)` of every `error[E…]: headline` line of a compiler message.
+pub fn error_headlines(text: &str) -> std::collections::BTreeSet<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("error["))
+        .filter_map(|rest| rest.split_once("]: "))
+        .map(|(code, headline)| (code.to_owned(), key_phrase(headline)))
+        .collect()
+}
+
+/// A headline without its backticked parts (type and variable names, whose spelling varies).
+pub fn key_phrase(headline: &str) -> String {
+    let unquoted: String = headline
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, part)| part)
+        .collect();
+    unquoted.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// rustc's stderr without the closing summary, with `crate_dir` as `$DIR` and std's sources as
+/// `$RUST/…` (no line numbers), as the `.stderr` files keep it.
+fn normalise_rustc_output(stderr: &str, crate_dir: &str) -> String {
+    let lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| {
+            !l.starts_with("error: aborting due to") && !l.starts_with("For more information")
+        })
+        .map(|l| {
+            let l = l.replace(crate_dir, "$DIR");
+            match l.split_once("/library/") {
+                Some((head, path)) if l.trim_start().starts_with("-->") => {
+                    let arrow = &head[..head.find("-->").map_or(0, |i| i + 3)];
+                    let file = path.split(':').next().unwrap_or(path);
+                    format!("{arrow} $RUST/{file}")
+                }
+                _ => l,
+            }
+        })
+        .collect();
+    lines.join("\n").trim_end().to_owned() + "\n"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +453,30 @@ Counter: 199875 (racy)
             )
         });
         assert!(bad.is_err(), "Consumed 1 before Produced 1 must fail");
+    }
+
+    #[test]
+    fn compile_error_headlines_ignore_the_names_that_vary() {
+        assert_eq!(
+            key_phrase("`std::sync::MutexGuard<'_, u32>` cannot be sent between threads safely"),
+            "cannot be sent between threads safely"
+        );
+        assert_eq!(
+            key_phrase("cannot borrow `counter` as mutable more than once at a time"),
+            "cannot borrow as mutable more than once at a time"
+        );
+        let said = "error[E0382]: use of moved value: `handle`\n  --> /rustc/5980761/library/std/src/thread/scoped.rs:150:5\nerror: aborting due to 1 previous error\n";
+        assert_eq!(
+            error_headlines(said),
+            std::collections::BTreeSet::from([(
+                "E0382".to_owned(),
+                "use of moved value:".to_owned()
+            )])
+        );
+        assert_eq!(
+            normalise_rustc_output(said, "/nowhere"),
+            "error[E0382]: use of moved value: `handle`\n  --> $RUST/std/src/thread/scoped.rs\n"
+        );
     }
 
     #[test]
