@@ -108,7 +108,9 @@ struct Args {
     /// Fetch pages 1..=PAGES; stops earlier at the site's last page (no next link, or no quotes).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pages: u32,
-    /// Most pages in flight at once (a slot is held through retries and backoff).
+    /// Most pages in flight at once (a slot is held through retries and backoff). With
+    /// --delay-ms D and a latency L, about min(this, L ÷ D) are on the wire at once: the others
+    /// hold their slot while they wait for the host's turn.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     concurrency: u32,
     /// Per-request timeout in seconds [default: 5, or 1.5 with --chaos so the hanging page does
@@ -121,12 +123,18 @@ struct Args {
     /// Minimum milliseconds between two requests to the same host (the floor of --autothrottle).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     delay_ms: u64,
-    /// Adapt the delay to the server's latency (Scrapy's `AutoThrottle`): delay → latency ÷
-    /// --target-concurrency, never below --delay-ms, never above 60 s.
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Adapt the delay to the server's latency (Scrapy's AutoThrottle): delay → latency ÷ --target-concurrency, never below --delay-ms, never above 60 s"
+    )]
     autothrottle: bool,
-    /// `AutoThrottle`'s average number of requests in flight per host.
-    #[arg(long, default_value_t = 1.0, value_parser = positive_number, requires = "autothrottle")]
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        value_parser = positive_number,
+        requires = "autothrottle",
+        help = "AutoThrottle's average number of requests in flight per host"
+    )]
     target_concurrency: f64,
     /// Longest wait a server's Retry-After may impose, in seconds (a longer one is cut).
     #[arg(long, default_value_t = 60.0, value_parser = positive_seconds)]
