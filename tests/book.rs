@@ -343,3 +343,25 @@ fn every_exercise_is_on_exactly_one_chapter_page() {
         }
     }
 }
+
+#[test]
+fn book_command_rejects_bad_arguments_without_building() {
+    let course = env!("CARGO_BIN_EXE_course");
+    for args in [
+        &["book", "--bogus"][..],
+        &["book", "t00"],
+        &["book", "--all"],
+        &["book", "--record", "--scale"],
+        &["book", "--record", "--scale", "0"],
+        &["book", "--record", "definitely_not_an_example"],
+    ] {
+        let out = utilities::testkit::run_example(course, args, 1.0);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+}
