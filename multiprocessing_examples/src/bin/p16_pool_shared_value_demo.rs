@@ -9,7 +9,7 @@
 //! should only be shared between processes through inheritance`. Shared memory is a place, not
 //! a value; it cannot travel through a pipe. In Rust the same mistake does not compile:
 //! `SharedValue` is not `Serialize`, so the pool cannot accept it as a task argument (the
-//! compile-fail test `tests/ui_b/shared_value_is_not_serialize.rs` checks that).
+//! compile-fail test `tests/ui_shared_memory/shared_value_is_not_serialize.rs` checks that).
 //!
 //! **The fix.** Send the workers something that *can* travel: the *name* of a POSIX
 //! shared-memory object (`SharedValue::create_named`). Each worker maps it the first time it

@@ -1,4 +1,6 @@
-//! Runs the real example binaries p01–p34 (part A rows) and checks each claim they print.
+//! Processes, queues, pipes, pools, the manager and serialization: runs the real example
+//! binaries p01–p34 and checks each claim they print. (Speedup claims, which need the cores,
+//! are in `tests/speedup.rs`.)
 
 use std::collections::BTreeSet;
 
@@ -32,39 +34,6 @@ fn pid_of(text: &str, needle: &str) -> u32 {
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-}
-
-/// 1-minute load average: speedup claims are only asserted on a machine that is not saturated.
-fn load_average() -> f64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0.0)
-}
-
-/// Asserts `ratio(run) < bound` on one of up to 3 runs. Timing on a shared 2-core machine is
-/// noisy: when every attempt misses *and* the machine is saturated (load ≥ cores), the
-/// speedup cannot be measured honestly and the check is reported as skipped.
-fn assert_speedup(what: &str, bound: f64, mut ratio: impl FnMut() -> f64) {
-    if cores() < 2 {
-        eprintln!("{what}: 1 core, no speedup to check");
-        return;
-    }
-    let mut seen = Vec::new();
-    for _ in 0..3 {
-        let r = ratio();
-        if r < bound {
-            return;
-        }
-        seen.push(r);
-    }
-    let load = load_average();
-    assert!(
-        load >= cores() as f64,
-        "{what}: ratio should be < {bound} on {} cores, got {seen:?} (load {load:.1})",
-        cores()
-    );
-    eprintln!("{what}: SKIPPED, machine saturated (load {load:.1}); ratios {seen:?}");
 }
 
 #[test]
@@ -123,18 +92,6 @@ fn p02_cpu_sums_via_queue_exact_sums() {
     );
     let pids = BTreeSet::from_iter(pids_of(&out.stdout, "Child: sum done"));
     assert_eq!(pids.len(), 2, "two child processes");
-}
-
-#[test]
-fn p02_cpu_sums_via_queue_speedup() {
-    assert_speedup("p02 processes/sequential", 0.85, || {
-        let out = run(
-            env!("CARGO_BIN_EXE_p02_cpu_sums_via_queue"),
-            1.0,
-            &[("P02_N", "15000000")],
-        );
-        seconds_on_line(&out.stdout, "Two processes") / seconds_on_line(&out.stdout, "Sequential")
-    });
 }
 
 #[test]
@@ -258,15 +215,6 @@ fn p13_cpu_bound_processes() {
         out.stdout
     );
     assert!(seconds_on_line(&out.stdout, "Two threads") > 0.0);
-    let sample = || run(exe, 1.0, &[("P13_N", "30000000")]).stdout;
-    assert_speedup("p13 processes/sequential", 0.85, || {
-        let s = sample();
-        seconds_on_line(&s, "Two processes") / seconds_on_line(&s, "Sequential")
-    });
-    assert_speedup("p13 threads/sequential", 0.85, || {
-        let s = sample();
-        seconds_on_line(&s, "Two threads") / seconds_on_line(&s, "Sequential")
-    });
 }
 
 #[test]
@@ -368,16 +316,6 @@ fn p22_threads_vs_processes_demo() {
         "{}",
         out.stdout
     );
-    // Rust threads have no GIL: both versions beat sequential on 2 cores.
-    let sample = || run(exe, 1.0, &[("P22_N", "30000000")]).stdout;
-    assert_speedup("p22 threads/sequential", 0.85, || {
-        let s = sample();
-        seconds_on_line(&s, "Threads time") / seconds_on_line(&s, "Sequential")
-    });
-    assert_speedup("p22 processes/sequential", 0.85, || {
-        let s = sample();
-        seconds_on_line(&s, "Processes time") / seconds_on_line(&s, "Sequential")
-    });
 }
 
 #[test]
