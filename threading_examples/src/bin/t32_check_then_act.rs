@@ -12,6 +12,9 @@
 //! steps lets two threads both see one item; `lock().pop_front()` is one step and returns an
 //! `Option`, so nobody can act on a stale check.
 //!
+//! Without a lock at all: t39 does both with compare-and-swap (write only if the value is still
+//! what was read, else redo the work), and takes the last item with `fetch_update`.
+//!
 //! Each run ends with a timeline: unprotected, both updates overlap (both read 0); with one
 //! guard, the second waits for the first.
 //!
