@@ -4,11 +4,11 @@
 //! | module | what it gives | Python counterpart |
 //! |---|---|---|
 //! | [`spawn`] | re-execute the current binary with a role ([`spawn::SelfCommand`], [`spawn::child_role`]), pass descriptors by inheritance, wait with a timeout and kill + reap ([`spawn::wait_or_kill`], [`spawn::Reaped`]), `fork` a child ([`spawn::fork_child`]), list children from `/proc` ([`spawn::children_of`]) | `Process(target=…)` with the `spawn`/`fork` start methods, `join(timeout)`, `terminate()` |
-//! | [`pool`] | a pool of re-executed worker processes running named tasks: `map` (order kept), `apply`, `apply_async`/`submit` → handle with `get`/`get_timeout`, `starmap`; crashes become errors, `Drop` reaps | `Pool`, `ProcessPoolExecutor` |
-//! | [`manager`] | a server process owning a dict and a list, reached over a Unix socket with size-limited bincode requests ([`manager::Manager`], [`manager::ManagerClient`]) | `Manager().dict()`, `Manager().list()` |
+//! | [`pool`] | a pool of re-executed worker processes running named tasks: `map` (order kept, in chunks), `apply`, `apply_async`/`submit` → handle with `get`/`get_timeout`/`cancel`, `starmap`, per-task timeouts; crashes, hangs and protocol errors become precise errors and the worker is replaced, `Drop` reaps | `Pool`, `ProcessPoolExecutor` |
+//! | [`manager`] | a server process owning a dict and a list, reached over a Unix socket with size-limited bincode requests, a read deadline, a connection cap and an owner-only shutdown ([`manager::Manager`], [`manager::ManagerClient`]) | `Manager().dict()`, `Manager().list()` |
 //! | [`harness`] | a small runner for `harness = false` test binaries that re-execute themselves (pool workers, managers, roles) | - |
 //! | [`work`] | CPU work that the optimiser cannot skip (`sum_below`, `count_to`, `spin_for`) and problem sizes from env vars | `cpu_task(n)` |
-//! | [`frame`] | length-prefixed bincode frames over any `Read`/`Write`, always decoded with a size limit; [`frame::ProcessQueue`] (pipe), [`frame::Duplex`] (socket pair) | pickle, `Queue`, `Pipe()` |
+//! | [`frame`] | length-prefixed, type-tagged bincode frames over any `Read`/`Write`, always decoded with a size limit; [`frame::ProcessQueue`] (pipe), [`frame::Duplex`] (socket pair) | pickle, `Queue`, `Pipe()` |
 //!
 //! # The role check: Rust's `if __name__ == "__main__"`
 //!
@@ -42,8 +42,9 @@
 //! - Bytes from another process are untrusted: frames are capped at [`frame::MAX_FRAME`] and
 //!   decoded with `bincode::config::standard().with_limit::<MAX_FRAME>()`. A hostile length
 //!   prefix or garbage becomes a [`frame::FrameError`], never an allocation failure or a panic.
-//! - After `fork` in a multi-threaded program the child only calls `exec` or
-//!   async-signal-safe functions (see [`spawn::fork_child`]).
+//! - `fork` without `exec` only in a single-threaded process ([`spawn::fork_child`] checks).
+//! - Children die with their parent: pool workers by `PR_SET_PDEATHSIG`, the manager by
+//!   watching its parent pid (and it removes its socket file).
 #![warn(missing_docs)]
 
 pub mod frame;

@@ -26,16 +26,27 @@
 //!
 //! **Why our own pool, and not `procspawn`?** `procspawn` 1.0 (with `ipc-channel`) does the same
 //! re-exec trick and is well made, but it ships closures by code address, hides the protocol,
-//! and decodes with bincode 1 (no size limit to set). Here the whole mechanism is ~400 lines a
+//! and decodes with bincode 1 (no size limit to set). Here the whole mechanism is a file a
 //! learner can read: a socket pair per worker, one [`crate::frame`] per request and per reply,
 //! and a table of plain functions that both sides know by name, which is exactly what pickle does
 //! with a function (it sends the qualified name, never the code).
 //!
-//! Guarantees (each one has a test in `tests/pool.rs`):
+//! How a request travels: the caller encodes it (checking its size, envelope included) and
+//! queues it; one *driver thread* per worker sends it, waits for the worker's `Started` and
+//! `Finished` replies, and watches the task's deadline and cancel flag meanwhile. A driver owns
+//! its worker process: when anything goes wrong it kills and reaps it, answers the request with
+//! the precise error, and starts a replacement.
+//!
+//! Guarantees (tests in `tests/pool.rs` and `tests/faults.rs`):
 //! - results of [`ProcessPool::map`] / [`ProcessPool::starmap`] come back in input order;
 //! - a task that panics is [`PoolError::TaskPanicked`]; a worker that crashes or is killed
 //!   mid-task is [`PoolError::WorkerDied`] naming the task, never a hang; the pool then starts
 //!   a fresh worker in its place;
+//! - a task past its timeout, or cancelled, is killed with its worker ([`PoolError::Timeout`],
+//!   [`PoolError::Cancelled`]); a worker that sends garbage is [`PoolError::Protocol`]; an
+//!   argument or result too big for a frame is [`PoolError::TooLarge`] and kills nobody;
+//! - a request that never reached a worker (it died idle) is retried once, not blamed;
+//! - workers die with the pool's owner, even in the middle of a task;
 //! - dropping the pool reaps every worker (after `drop_timeout`, stragglers are killed).
 
 use std::collections::{HashMap, VecDeque};
