@@ -606,7 +606,8 @@ pub fn comparison_results(readme: &str) -> String {
     let end = section[HEADING.len()..]
         .find("\n## ")
         .map_or(section.len(), |p| p + HEADING.len() + 1);
-    rewrite_links(&section[..end], |target| {
+    let section = escape_angle_brackets(&section[..end]);
+    rewrite_links(&section, |target| {
         target
             .strip_prefix("docs/")
             .filter(|rest| !rest.is_empty())
@@ -661,6 +662,34 @@ pub fn readme_section(readme: &str, heading: &str, prefix: &str) -> String {
         }
     }
     text
+}
+
+/// `<` outside code (`Mutex<u64>` in a table cell) written as `&lt;`, so that Markdown does not
+/// read it as an HTML tag and hide it. Code blocks and code spans are left as they are.
+pub fn escape_angle_brackets(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut in_block = false;
+    for line in markdown.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+        }
+        if in_block || line.trim_start().starts_with("```") {
+            out.push_str(line);
+            continue;
+        }
+        let mut in_span = false;
+        for c in line.chars() {
+            match c {
+                '`' => {
+                    in_span = !in_span;
+                    out.push(c);
+                }
+                '<' if !in_span => out.push_str("&lt;"),
+                _ => out.push(c),
+            }
+        }
+    }
+    out
 }
 
 /// Rewrites every relative link and image target with `map`; a link whose target `map` rejects
@@ -763,6 +792,14 @@ mod tests {
         assert_eq!(
             strip_intra_doc_links("a [`Pool`] and [`Q<T>`], a [`link`](x.md), [plain]"),
             "a `Pool` and `Q<T>`, a [`link`](x.md), [plain]"
+        );
+    }
+
+    #[test]
+    fn angle_brackets_outside_code_are_escaped() {
+        assert_eq!(
+            escape_angle_brackets("| Mutex<u64> | `Arc<T>` |\n```text\na<b\n```\n"),
+            "| Mutex&lt;u64> | `Arc<T>` |\n```text\na<b\n```\n"
         );
     }
 
