@@ -55,6 +55,7 @@ pub struct Bench {
     pub(crate) client: reqwest::Client,
     pub(crate) pool: Option<ProcessPool>,
     pub(crate) sections: Vec<Section>,
+    pub(crate) load_start: String,
 }
 
 pub(crate) fn ms_label(d: Duration) -> String {
@@ -174,6 +175,7 @@ impl Bench {
             client,
             pool: None,
             sections: Vec::new(),
+            load_start: crate::report::load_averages(),
         })
     }
 
@@ -278,6 +280,7 @@ impl Bench {
             all_checksums_agree: all_agree,
             verdict,
             wall_seconds: started.elapsed().as_secs_f64(),
+            load_average_start: self.load_start.clone(),
         };
         println!(
             "\nmachine: {} cores, {}, {}, {} MiB, {} build, {}{}",
@@ -300,6 +303,16 @@ impl Bench {
         if let Some(dir) = &args.svg {
             let files = report.write_svgs(dir)?;
             println!("{} SVG charts written to {}", files.len(), dir.display());
+        }
+        if let Some(path) = &args.readme {
+            // From the JSON value itself, so the README can only say what the JSON says.
+            let json = serde_json::to_value(&report)?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("read {}", path.display()))?;
+            let text =
+                crate::publish::replace_block(&text, &crate::publish::results_markdown(&json))?;
+            std::fs::write(path, text).with_context(|| format!("write {}", path.display()))?;
+            println!("results block of {} regenerated", path.display());
         }
         if all_agree {
             println!("All checksums agree.");

@@ -82,6 +82,11 @@ pub struct Args {
     /// Write SVG bar and line charts into this folder (default: `target/comparison`).
     #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "target/comparison")]
     pub svg: Option<PathBuf>,
+    /// Regenerate the results block of this README (between `<!-- results:begin -->` and
+    /// `<!-- results:end -->`) from this run; `scripts/bench.sh --publish` passes
+    /// `comparison/README.md`.
+    #[arg(long, value_name = "FILE")]
+    pub readme: Option<PathBuf>,
     /// Measured runs per mode (median and min are reported).
     #[arg(long)]
     pub runs: Option<usize>,

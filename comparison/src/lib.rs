@@ -10,7 +10,9 @@
 //! | [`serialization`] | a process pool with growing payloads, with and without shared memory |
 //! | [`spawn`] | cost to start a thread, a process, a task |
 //! | [`memory`] | resident memory per idle thread, process, task |
+//! | [`publish`] | the README's results block, generated from the run's JSON |
 //! | [`python`] | runs the Python scripts in `comparison/python/` |
+//! | [`charts`] | SVG bar and line charts with ticks, log axes, Python bars, ideal/break-even/goal lines |
 //! | [`measure`] | contention-aware timing: CPU time with every sample, interleaved rounds, same-round ratios, p10–p90, the busy-machine classifier |
 //! | [`stats`], [`report`], [`verdict`] | median/min, speedup, efficiency; tables, JSON, SVG; the verdict written from the tables |
 //! | [`cli`], [`bench`], [`parts`] | the program behind every `comparison` binary: command line, the run, one module per part |
@@ -20,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod bench;
+pub mod charts;
 pub mod cli;
 pub mod cpu;
 pub mod io;
@@ -27,6 +30,7 @@ pub mod measure;
 pub mod memory;
 pub mod parts;
 pub mod procpool;
+pub mod publish;
 pub mod python;
 pub mod report;
 pub mod serialization;

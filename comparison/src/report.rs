@@ -63,6 +63,8 @@ pub struct Row {
     pub micro: Option<measure::Micro>,
     /// Python's microsecond figures for the same operation.
     pub python_micro: Option<measure::Micro>,
+    /// The course's goal for this row's value (same unit), drawn on the chart.
+    pub goal: Option<f64>,
 }
 
 impl Row {
@@ -388,11 +390,16 @@ impl Machine {
                 &["tokio", "rayon", "axum", "reqwest", "bincode", "indicatif"],
             ),
             python,
-            load_average: std::fs::read_to_string("/proc/loadavg")
-                .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-                .unwrap_or_default(),
+            load_average: load_averages(),
         }
     }
+}
+
+/// The load averages (1, 5, 15 min) from `/proc/loadavg`, e.g. `"3.10 2.40 1.95"`.
+pub fn load_averages() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 /// Everything one run measured: what `--json` writes.
@@ -420,6 +427,8 @@ pub struct Report {
     pub verdict: String,
     /// Whole run, seconds.
     pub wall_seconds: f64,
+    /// Load average (1, 5, 15 min) when the run started.
+    pub load_average_start: String,
 }
 
 impl Report {
@@ -444,35 +453,9 @@ impl Report {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
         let mut written = Vec::new();
         for s in &self.sections {
-            if s.bar_chart && !s.rows.is_empty() {
-                let unit = s.rows[0].unit.clone();
-                let bars: Vec<(String, f64)> =
-                    s.rows.iter().map(|r| (r.mode.clone(), r.median)).collect();
-                let svg = utilities::chart::bar_chart(&s.title, &unit, &bars);
-                let path = dir.join(format!("{}.svg", s.id));
-                std::fs::write(&path, svg)?;
-                written.push(path);
-            }
-            for sw in &s.sweeps {
-                let series: Vec<utilities::chart::Series> = sw
-                    .series
-                    .iter()
-                    .map(|se| {
-                        (
-                            se.name.clone(),
-                            se.points.iter().map(|p| (p[0], p[1])).collect(),
-                        )
-                    })
-                    .collect();
-                let svg = utilities::chart::line_chart(
-                    &sw.title,
-                    &sw.x_label,
-                    &sw.y_label,
-                    &series,
-                    sw.log_x,
-                );
-                let path = dir.join(format!("{}.svg", sw.id));
-                std::fs::write(&path, svg)?;
+            for (name, svg) in crate::charts::section_charts(s) {
+                let path = dir.join(format!("{name}.svg"));
+                std::fs::write(&path, svg).with_context(|| format!("write {}", path.display()))?;
                 written.push(path);
             }
         }

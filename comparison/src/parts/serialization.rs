@@ -21,6 +21,7 @@ impl Bench {
             ..Section::default()
         };
         s.param("tasks", cfg.ser_tasks);
+        s.param("cores", cfg.cores);
         s.param("work_light", cfg.ser_work_light);
         s.param("work_heavy", cfg.ser_work);
         s.param("sizes", cfg.ser_sizes.clone());

@@ -219,6 +219,7 @@ impl Bench {
                 row.with_python(if label.is_empty() { mode } else { label }, pm.p50);
                 row.python_micro = Some(pm);
             }
+            row.goal = o.goal.map(|g| g.0);
             if let Some((goal, text)) = o.goal {
                 let status = Status::judge(m.p50 <= goal, m.busy, None);
                 let measured = format!("p50 {} (p90 {}, p99 {})", us(m.p50), us(m.p90), us(m.p99));

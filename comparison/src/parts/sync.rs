@@ -21,6 +21,7 @@ impl Bench {
         };
         s.param("threads", t);
         s.param("per_thread", per);
+        s.param("cores", cfg.cores);
         type Run = fn(usize, u64) -> u64;
         let kinds: [(&str, &str, Run); 4] = [
             ("sequential", "one thread, no sharing", sync::sequential),
@@ -103,8 +104,10 @@ impl Bench {
         if let (Some(mx), Some(at), Some(lo)) = (s.row("mutex"), s.row("atomic"), s.row("local")) {
             let ordered = mx.median > at.median && at.median > lo.median;
             let measured = format!(
-                "{:.3} s > {:.3} s > {:.3} s",
-                mx.median, at.median, lo.median
+                "{} > {} > {}",
+                crate::report::s3(mx.median),
+                crate::report::s3(at.median),
+                crate::report::s3(lo.median)
             );
             s.target(
                 "mutex > atomic > local sums (time)",

@@ -25,6 +25,7 @@ impl Bench {
             ..Section::default()
         };
         s.param("n", n);
+        s.param("cores", cfg.cores);
         // Both sides run the Python demo's loop body (`total += 1`), in rounds: sequential,
         // threads, processes, then again, so each speedup pairs runs taken moments apart.
         let rounds = (self.cfg.runs * 3).max(3);
