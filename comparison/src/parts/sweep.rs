@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use crate::bench::{Bench, ms_label, timed_table};
 use std::fmt::Write as _;
 
-use crate::measure::{self, Spread, Status};
+use crate::measure::{self, Mode, Spread, Status};
 use crate::procpool::ProcessPool;
 use crate::report::{Row, Section, SeriesOut, Sweep, s3};
 use crate::stats::measure;
@@ -30,39 +30,60 @@ impl Bench {
         };
         s.param("n", cfg.cpu_n);
         s.param("chunks", cfg.cpu_chunks);
-        let (mut ray, mut procs, mut ideal) = (Vec::new(), Vec::new(), Vec::new());
-        for w in 1..=2 * cfg.cores {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(w).build()?;
-            let m = self.measure_few(&format!("sweep rayon {w}"), || {
-                Ok(cpu::rayon_pool(&pool, &chunks))
-            })?;
-            s.rows.push(Row::timed(
-                &format!("rayon_{w}"),
-                "rayon pool",
-                format!("{w} threads"),
-                &m,
-            ));
-            ray.push([w as f64, m.timing.median()]);
-            let pp = ProcessPool::new(w)?;
-            let m = self.measure_few(&format!("sweep processes {w}"), || {
-                cpu::process_pool(&pp, &chunks)
-            });
+        // Every worker count of both kinds in the same rounds (rayon 1, pool 1, rayon 2, …),
+        // so the curve compares moments, not minutes apart; speedups pair with rayon 1.
+        let widths: Vec<usize> = (1..=2 * cfg.cores).collect();
+        let rayons = widths
+            .iter()
+            .map(|&w| rayon::ThreadPoolBuilder::new().num_threads(w).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        let pools = widths
+            .iter()
+            .map(|&w| ProcessPool::new(w))
+            .collect::<Result<Vec<_>>>()?;
+        let series = {
+            let chunks = &chunks;
+            let mut modes = Vec::new();
+            for ((&w, rp), pp) in widths.iter().zip(&rayons).zip(&pools) {
+                let needs = w.min(cfg.cores) as f64;
+                modes.push(Mode::new(&format!("rayon_{w}"), needs, move || {
+                    Ok(cpu::rayon_pool(rp, chunks))
+                }));
+                modes.push(
+                    Mode::new(&format!("process_pool_{w}"), needs, move || {
+                        cpu::process_pool(pp, chunks)
+                    })
+                    .with_pids(move || pp.pids()),
+                );
+            }
+            self.rounds("sweep cpu", cfg.runs.min(3), &mut modes)
+        };
+        for pp in pools {
             pp.shutdown()?;
-            let m = m?;
-            s.rows.push(Row::timed(
-                &format!("process_pool_{w}"),
-                "process pool",
-                format!("{w} processes"),
-                &m,
-            ));
-            procs.push([w as f64, m.timing.median()]);
         }
-        let base = ray.first().map_or(f64::NAN, |p| p[1]);
-        for w in 1..=2 * cfg.cores {
+        let series = series?;
+        let (mut ray, mut procs, mut ideal) = (Vec::new(), Vec::new(), Vec::new());
+        for se in &series {
+            let w: usize = se
+                .key
+                .rsplit('_')
+                .next()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(1);
+            let (mode, workers) = if se.key.starts_with("rayon") {
+                ray.push([w as f64, se.median()]);
+                ("rayon pool", format!("{w} threads"))
+            } else {
+                procs.push([w as f64, se.median()]);
+                ("process pool", format!("{w} processes"))
+            };
+            let mut row = Row::from_series(mode, workers, se);
+            row.paired(&series[0], se, cfg.cores);
+            s.rows.push(row);
+        }
+        let base = series[0].median();
+        for &w in &widths {
             ideal.push([w as f64, base / w.min(cfg.cores) as f64]);
-        }
-        for r in &mut s.rows {
-            r.against(base, cfg.cores, true);
         }
         s.notes.push(format!(
             "speedup is against the 1-thread pool; beyond {} workers there are no more cores to use",
