@@ -185,6 +185,7 @@ pub fn parse_outcome(success: bool, stdout: &str, stderr: &str) -> Outcome {
             skipped: skipped_claims(stdout, stderr),
         },
         Some((passed, _)) => {
+            let stdout = &strip_ansi(stdout);
             let mut failed = failed_tests(stdout);
             let mut first = first_failure(stdout, failed.first());
             if failed.is_empty() {
@@ -254,6 +255,7 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
         "error: test failed, to rerun",
         "warning: ",
     ];
+    let stderr = strip_ansi(stderr);
     let mut keep: Vec<&str> = Vec::new();
     for line in stderr.lines() {
         let t = line.trim();
@@ -267,6 +269,25 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
         keep.push(line);
     }
     keep.join("\n")
+}
+
+/// `text` without terminal colour codes (`ESC [ … m`), which trybuild writes even into a pipe.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip to the end of the escape sequence (a letter).
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `(passed, failed)` from `test result: FAILED. 1 passed; 2 failed; 0 ignored; …`.
@@ -968,6 +989,23 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                     first_failure,
                     "thread 'main' panicked at exercises/starters/ex08.rs:3:5:\nnot yet implemented"
                 );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn shows_trybuild_verdicts_without_colours() {
+        let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at run.rs:1:1:\n1 of 1 tests failed\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let err = "test \u{1b}[1mtests/ui/x.rs\u{1b}[0m ... \u{1b}[31merror\n\u{1b}[31mExpected test case to fail to compile, but it succeeded.\u{1b}[0m\n";
+        match parse_outcome(false, out, err) {
+            Outcome::Failed { first_failure, .. } => {
+                assert!(
+                    first_failure
+                        .contains("Expected test case to fail to compile, but it succeeded."),
+                    "{first_failure}"
+                );
+                assert!(!first_failure.contains('\u{1b}'), "{first_failure}");
             }
             other => panic!("{other:?}"),
         }

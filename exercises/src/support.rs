@@ -258,10 +258,18 @@ pub fn busy_threads<T>(f: impl FnOnce() -> T) -> (T, usize) {
             }
             busy.values().filter(|&&n| 2 * n >= samples).count()
         });
+        // Stops the sampler also when `f` panics (a `todo!()`), or the scope would wait forever.
+        struct Stop<'a>(&'a AtomicBool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let stop = Stop(&done);
         // `f` runs on the calling thread, as the caller expects: a sequential version then shows
         // as the caller alone, which is not counted.
         let v = f();
-        done.store(true, Ordering::SeqCst);
+        drop(stop);
         let busy = sampler.join().expect("the sampler thread panicked");
         (v, busy)
     })
@@ -302,6 +310,15 @@ pub fn child_process_test_main(child_guard: fn(), tests: &[(&str, fn())]) -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busy_threads_passes_on_a_panic() {
+        let _turn = serial();
+        let panicked = with_timeout(Duration::from_secs(5), "busy_threads(a panic)", || {
+            std::panic::catch_unwind(|| busy_threads(|| panic!("todo"))).is_err()
+        });
+        assert!(panicked, "the panic comes through, and nothing hangs");
+    }
 
     #[test]
     fn running_threads_tell_one_thread_from_two() {
