@@ -2,9 +2,12 @@
 //!
 //! Python original: the python-threads project, `comparison/io_bound_comparison.py` and `cpu_bound_comparison.py`, the course notebook
 //! `threads_vs_processes_demo.py` and every timing claim of the course.
-//! Each part prints an aligned table (median of k runs after a warm-up, min, speedup vs
-//! sequential, efficiency, Python time and the Python/Rust ratio), the performance targets it
-//! met or missed, and the run ends with a verdict written from the numbers.
+//! Each part runs its modes in interleaved rounds with their CPU time and prints an aligned table
+//! (median, speedup vs sequential from same-round pairs with its p10–p90, efficiency, cores got,
+//! Python and the Python/Rust ratio), the course's targets as met, missed or inconclusive
+//! (machine busy: got X of N cores), and the run ends with a verdict written from the numbers.
+//! `scripts/bench.sh --publish` runs it and regenerates the README results, `docs/*.svg` and
+//! `docs/results.json` from that one run.
 //!
 //! Run (from the workspace root, in release: debug timings mean little):
 //! `cargo run --release --bin comparison -- --json target/comparison/results.json --svg target/comparison`
