@@ -59,6 +59,9 @@ pub struct Row {
     pub clean_rounds: Option<usize>,
     /// Why this row's speedup cannot be judged (machine busy, impossible figure).
     pub inconclusive: Option<String>,
+    /// The baseline (sequential) did not get its core in most rounds: the speedup may be too
+    /// high, so even a met goal is inconclusive.
+    pub baseline_busy: bool,
     /// Microsecond figures (p50, p90, p99 of many one-by-one samples), for spawn and round trips.
     pub micro: Option<measure::Micro>,
     /// Python's microsecond figures for the same operation.
@@ -121,18 +124,21 @@ impl Row {
         self.speedup_spread = Some(spread);
         self.clean_rounds = Some(clean.len());
         let usable = me.needs.min(cores as f64).max(1.0);
-        let busy = if enough {
-            None
+        // Which side lacked cores matters: a slowed mode only makes its speedup pessimistic,
+        // a slowed baseline makes it optimistic (a "met" could be false).
+        let (busy, base_busy) = if enough {
+            (None, false)
         } else {
-            // the side that lacked cores: the mode, or else the baseline
-            measure::classify(me.cores_got(), me.needs, cores)
-                .or_else(|| measure::classify(base.cores_got(), base.needs, cores))
-                .or(Some(Busy {
-                    got: me.cores_got(),
-                    needed: me.needs.min(cores as f64),
-                    of: cores,
-                }))
+            let base = measure::classify(base.cores_got(), base.needs, cores);
+            let mode = measure::classify(me.cores_got(), me.needs, cores);
+            let either = mode.or(base).or(Some(Busy {
+                got: me.cores_got(),
+                needed: me.needs.min(cores as f64),
+                of: cores,
+            }));
+            (either, base.is_some())
         };
+        self.baseline_busy = base_busy;
         let impossible = measure::impossible_speedup(spread.p50, usable.max(cores as f64));
         self.inconclusive = impossible.or_else(|| busy.map(|b| b.to_string()));
         let eff = stats::efficiency(spread.p50, cores);
@@ -142,9 +148,11 @@ impl Row {
     /// The status of a goal on this row's speedup (`met` says whether the figure reaches it).
     pub fn status(&self, met: bool) -> Status {
         match &self.inconclusive {
-            Some(reason) if !met || reason.starts_with("impossible") => Status::Inconclusive {
-                reason: reason.clone(),
-            },
+            Some(reason) if !met || self.baseline_busy || reason.starts_with("impossible") => {
+                Status::Inconclusive {
+                    reason: reason.clone(),
+                }
+            }
             _ if met => Status::Met,
             _ => Status::Missed,
         }

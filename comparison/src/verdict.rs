@@ -292,4 +292,18 @@ mod tests {
         assert_eq!(row.inconclusive, None);
         assert_eq!(row.efficiency, Some(1.0));
     }
+
+    #[test]
+    fn a_goal_met_only_because_the_baseline_was_slowed_is_inconclusive() {
+        // the baseline got 0.35 of its core; the mode "reached" 1.95× while getting its cores
+        let base = series("sequential", 1.0, &[(3.5, 1.2), (3.5, 1.2), (3.5, 1.2)]);
+        let pool = series("process_pool", 2.0, &[(1.8, 3.6), (1.8, 3.6), (1.8, 3.6)]);
+        let mut row = Row::from_series("process pool", "", &pool);
+        row.paired(&base, &pool, 2);
+        assert!(row.baseline_busy);
+        assert_eq!(
+            row.status(true).to_string(),
+            "inconclusive (machine busy: got 0.3 of 1 core)"
+        );
+    }
 }
