@@ -13,7 +13,6 @@ use crate::cli::{Args, Config, Part};
 use crate::procpool::ProcessPool;
 use crate::python;
 use crate::report::{Machine, Report, Row, Section, percent, s3, times};
-use crate::stats::{Measured, measure};
 
 /// Progress bar on stderr (hidden when stderr is not a terminal, e.g. in tests and pipes).
 pub(crate) struct Progress {
@@ -177,16 +176,6 @@ impl Bench {
             sections: Vec::new(),
             load_start: crate::report::load_averages(),
         })
-    }
-
-    /// Measures one mode: warm-up, then at most 3 runs (for the many points of a sweep).
-    pub(crate) fn measure_few(
-        &self,
-        label: &str,
-        f: impl FnMut() -> Result<u64>,
-    ) -> Result<Measured> {
-        self.progress.step(label);
-        measure(self.cfg.warmup, self.cfg.runs.min(3), f).with_context(|| format!("mode {label}"))
     }
 
     /// Measures `modes` interleaved in rounds (A B C, A B C, …), with CPU time per sample.

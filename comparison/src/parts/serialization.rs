@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 
 use crate::bench::{Bench, size_label};
+use crate::measure::Mode;
 use crate::report::{Row, Section, SeriesOut, Sweep, s3};
 use crate::stats::{self};
 use crate::{python, serialization};
@@ -41,8 +42,9 @@ impl Bench {
             "mode",
             "median (s)",
             "min (s)",
-            "vs sequential",
+            "vs sequential (p10–p90)",
             "sent per run",
+            "note",
         ]);
         let mut series: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
         let mut agree = true;
@@ -56,32 +58,51 @@ impl Bench {
                 for (regime, work) in works {
                     let copied = serialization::bytes_per_run(&data, work)?;
                     let want = serialization::sequential(&data, work);
-                    let mut seq_t = f64::NAN;
-                    for (key, mode) in [
+                    // The four modes of this size in rounds, with CPU time (pool workers too);
+                    // speedups from same-round pairs with the sequential run.
+                    let kinds = [
                         ("sequential", "sequential"),
                         ("threads", "rayon threads (borrow)"),
                         ("process_pool", "process pool (copy)"),
                         ("shared_memory", "process pool + shared memory"),
-                    ] {
-                        let m = self.measure_few(
-                            &format!("serialization {key} {label} {regime}"),
-                            || match key {
-                                "sequential" => Ok(serialization::sequential(&data, work)),
-                                "threads" => Ok(serialization::threads(&rayon, &data, work)),
-                                "process_pool" => serialization::process_pool(&pool, &data, work),
-                                _ => serialization::shared_memory(&pool, &shared, work),
-                            },
-                        )?;
+                    ];
+                    let measured = {
+                        let (data, shared, rayon, pool) = (&data, &shared, &rayon, &pool);
+                        let par = cfg.cores as f64;
+                        let mut modes = vec![
+                            Mode::new("sequential", 1.0, move || {
+                                Ok(serialization::sequential(data, work))
+                            }),
+                            Mode::new("threads", par, move || {
+                                Ok(serialization::threads(rayon, data, work))
+                            }),
+                            Mode::new("process_pool", par, move || {
+                                serialization::process_pool(pool, data, work)
+                            })
+                            .with_pids(move || pool.pids()),
+                            Mode::new("shared_memory", par, move || {
+                                serialization::shared_memory(pool, shared, work)
+                            })
+                            .with_pids(move || pool.pids()),
+                        ];
+                        self.rounds(
+                            &format!("serialization {label} {regime}"),
+                            cfg.runs.min(3),
+                            &mut modes,
+                        )?
+                    };
+                    for (se, (key, mode)) in measured.iter().zip(kinds) {
                         let sent = match key {
                             "process_pool" => copied.0,
                             "shared_memory" => copied.1,
                             _ => 0,
                         };
-                        agree &= m.checksum == want;
-                        let t = m.timing.median();
-                        if key == "sequential" {
-                            seq_t = t;
-                        } else {
+                        agree &= se.checksum == want;
+                        let mut row = Row::from_series(mode, label.clone(), se);
+                        row.paired(&measured[0], se, cfg.cores);
+                        row.key = format!("{key}_{regime}_{size}");
+                        let sp = row.speedup.unwrap_or(f64::NAN);
+                        if key != "sequential" {
                             let short = match key {
                                 "threads" => "threads",
                                 "process_pool" => "pool (copy)",
@@ -90,24 +111,26 @@ impl Bench {
                             series
                                 .entry(format!("{short}, {regime}"))
                                 .or_default()
-                                .push([size as f64, stats::speedup(seq_t, t)]);
+                                .push([size as f64, sp]);
                         }
-                        let sp = stats::speedup(seq_t, t);
                         if key == "process_pool" {
                             pool_speedups.entry(regime).or_default().push((size, sp));
                         }
+                        let spread = row
+                            .speedup_spread
+                            .map_or_else(|| format!("{sp:.2}×"), |x| x.times());
                         table.row([
                             label.clone(),
                             regime.to_owned(),
                             mode.to_owned(),
-                            s3(t),
-                            s3(m.timing.min()),
-                            format!("{sp:.2}x"),
+                            s3(row.median),
+                            s3(row.min),
+                            spread,
                             size_label(sent),
+                            row.inconclusive
+                                .as_ref()
+                                .map_or_else(String::new, |w| format!("inconclusive ({w})")),
                         ]);
-                        let mut row =
-                            Row::timed(&format!("{key}_{regime}_{size}"), mode, label.clone(), &m);
-                        row.speedup = Some(sp);
                         row.note = format!("{regime} work; {sent} bytes sent to workers per run");
                         s.rows.push(row);
                     }
