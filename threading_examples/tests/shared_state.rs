@@ -174,9 +174,10 @@ fn t24_gives_up_after_the_timeout() {
     );
     assert_order(s, "gave up after", "released the lock");
     assert_order(s, "released the lock", "Lock acquired on recovery try");
-    // The holder lets go after 3 units: a bounded retry (1 unit each) gets the lock then.
+    // The holder lets go after 3 units: a bounded retry (1 unit each) gets the lock then (the
+    // order above is the claim; the upper bound is generous, a loaded machine wakes late).
     let at = seconds_on_line(s, "Lock acquired on recovery try") / scale;
-    assert!((2.9..4.5).contains(&at), "recovered after {at} units\n{s}");
+    assert!((2.9..6.0).contains(&at), "recovered after {at} units\n{s}");
     assert!(!s.contains("gave up for good"), "{s}");
 }
 
@@ -195,7 +196,7 @@ fn t24_recovery_path_is_bounded_when_the_holder_never_lets_go() {
     // 1 + 3 tries of 1 unit each, then "busy": it ends, it does not wait for the holder.
     let total = seconds_on_line(s, "gave up for good after") / scale;
     assert!(
-        (3.9..6.0).contains(&total),
+        (3.9..8.0).contains(&total),
         "gave up after {total} units\n{s}"
     );
     assert_order(s, "gave up for good", "released the lock");
