@@ -12,6 +12,10 @@
 //!
 //! Child processes started with [`clock_env`] in their environment share the parent's clock, so
 //! their timestamps line up with the parent's.
+//!
+//! A panic made on purpose (to show what `join()` returns, or poisoning) runs inside
+//! [`quiet_panics`]: one labelled line on stderr instead of the default report and, with
+//! `RUST_BACKTRACE=1`, a backtrace that would bury the lesson.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
