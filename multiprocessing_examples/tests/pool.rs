@@ -253,6 +253,21 @@ fn map_sends_chunks_and_keeps_order() {
     );
 }
 
+fn chunks_run_on_both_workers_at_once() {
+    let pool = ProcessPool::new(2, TASKS).unwrap();
+    pool.apply::<u64, u64>("square", 1).unwrap(); // both drivers warm
+    // 16 items of 100 ms: chunks of 2 (16 / (4 × 2)), 8 chunks, 4 per worker: 0.8 s when the
+    // two workers run side by side, 1.6 s one after the other. Sleeping needs no core.
+    let started = Instant::now();
+    let out: Vec<u64> = pool.map("sleep_ms", vec![100u64; 16]).unwrap();
+    let took = started.elapsed();
+    assert_eq!(out, vec![100; 16]);
+    assert!(
+        took < Duration::from_millis(1300),
+        "{took:?}: the chunks did not overlap"
+    );
+}
+
 fn a_worker_has_the_next_request_before_it_finishes_the_current_one() {
     let pool = ProcessPool::new(1, TASKS).unwrap();
     pool.apply::<u64, u64>("square", 1).unwrap(); // a short request: the driver pipelines
@@ -286,6 +301,7 @@ fn main() {
         terminate_kills_now,
         workers_exit_when_the_pool_owner_dies,
         map_sends_chunks_and_keeps_order,
+        chunks_run_on_both_workers_at_once,
         a_worker_has_the_next_request_before_it_finishes_the_current_one,
     ]);
 }
