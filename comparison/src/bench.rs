@@ -114,10 +114,11 @@ pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -
             cells.push(percent(r.efficiency));
         }
         if with_cores {
-            cells.push(r.cores_got.map_or_else(
-                || "-".into(),
-                |g| format!("{g:.2} of {:.0}", r.cores_needed.unwrap_or(1.0)),
-            ));
+            cells.push(match (r.cores_got, r.cores_needed) {
+                (Some(g), Some(n)) if n > 0.0 => format!("{g:.2} of {n:.0}"),
+                (Some(g), _) => format!("{g:.2}"),
+                _ => "-".into(),
+            });
         }
         if with_py {
             cells.extend([opt_s3(r.python), times(r.python_speedup), times(r.ratio)]);

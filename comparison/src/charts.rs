@@ -214,9 +214,15 @@ pub fn bars(
     let values = bars
         .iter()
         .flat_map(|b| {
-            [Some(b.value), b.python, b.whisker.map(|w| w.1), b.goal]
-                .into_iter()
-                .flatten()
+            [
+                Some(b.value),
+                b.python,
+                b.whisker.map(|w| w.0),
+                b.whisker.map(|w| w.1),
+                b.goal,
+            ]
+            .into_iter()
+            .flatten()
         })
         .chain(refs.iter().map(|r| r.value));
     let axis = Axis::fit(values, unit, false);

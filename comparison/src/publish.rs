@@ -46,7 +46,8 @@ fn timed_rows(out: &mut String, rows: &[Value]) {
         let eff =
             num(&r["efficiency"]).map_or_else(|| "-".into(), |e| format!("{:.0} %", e * 100.0));
         let cores = match (num(&r["cores_got"]), num(&r["cores_needed"])) {
-            (Some(g), Some(n)) => format!("{g:.2} of {n:.0}"),
+            (Some(g), Some(n)) if n > 0.0 => format!("{g:.2} of {n:.0}"),
+            (Some(g), _) => format!("{g:.2}"),
             _ => "-".into(),
         };
         let mut note = s(&r["note"]).to_owned();
