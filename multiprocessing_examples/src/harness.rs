@@ -37,7 +37,10 @@ pub fn run(tests: &[(&str, fn())]) -> ! {
 
 /// Like [`run`], with one more check after the tests (e.g. "no socket file left"): an `Err`
 /// counts as a failure.
-pub fn run_then(tests: &[(&str, fn())], last_check: impl FnOnce() -> Result<(), String>) -> ! {
+pub fn run_then(
+    tests: &[(&str, fn())],
+    last_check: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>,
+) -> ! {
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

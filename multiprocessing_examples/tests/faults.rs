@@ -721,7 +721,7 @@ fn main() {
             if new.is_empty() {
                 Ok(())
             } else {
-                Err(format!("socket files left: {new:?}"))
+                Err(format!("socket files left: {new:?}").into())
             }
         },
     );

@@ -287,10 +287,14 @@ fn process_lock_try_lock_and_guard_release() {
 }
 
 /// What the types refuse: a plain `i32` in shared memory (`ShmSafe`), and a `SharedValue` as a
-/// pool task argument (p16's bug in the Python original; it is not `Serialize`). Snapshots in `tests/ui_shared_memory/`
-/// (refresh with `TRYBUILD=overwrite` after a compiler upgrade).
+/// pool task argument (p16's bug in the Python original; it is not `Serialize`). Each case in
+/// `tests/ui_shared_memory/` must fail with the error code and key phrase of its `.stderr` file
+/// (refresh with `UPDATE_UI=1` after a compiler upgrade).
 #[test]
 fn compile_fail_shared_memory_misuse() {
-    let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui_shared_memory/*.rs");
+    utilities::testkit::assert_compile_errors(
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/ui_shared_memory",
+        &["multiprocessing_examples"],
+    );
 }

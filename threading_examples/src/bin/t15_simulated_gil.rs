@@ -184,7 +184,7 @@ fn io_pair(release_while_sleeping: bool, label: &str) {
     });
     print_time_taken(label, sw.elapsed());
     println!("  sleeps at the same moment: {}", timeline.max_overlap());
-    print!("{}", timeline.render(30));
+    timeline.print_width(&format!("{label}: two 1 s sleeps"), 30);
 }
 
 fn main() {

@@ -81,7 +81,7 @@ fn rwlock_demo() {
     let max = readers_inside.max();
     let alone = writer_saw.load(Ordering::Relaxed);
     say!("RwLock: at most {max} readers inside at once; writer saw {alone} readers");
-    print!("{}", timeline.render(40));
+    timeline.print("RwLock: readers share, the writer waits for all of them");
     assert_eq!(max, 3, "readers share the lock");
     assert_eq!(alone, 0, "the writer is exclusive");
 }
