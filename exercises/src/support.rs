@@ -275,6 +275,22 @@ pub fn busy_threads<T>(f: impl FnOnce() -> T) -> (T, usize) {
     })
 }
 
+/// Calls `f` again and again until `at_least` has passed (so that [`busy_threads`] has enough
+/// samples to judge, however fast the machine); returns the last result.
+///
+/// In a rayon pool, repeat *inside* one `install`: separate `install` calls, back to back, keep
+/// the pool's idle workers spinning (busy) between jobs, which would make a sequential version
+/// look parallel.
+pub fn repeat_for<T>(at_least: Duration, mut f: impl FnMut() -> T) -> T {
+    let t = Instant::now();
+    loop {
+        let v = f();
+        if t.elapsed() >= at_least {
+            return v;
+        }
+    }
+}
+
 /// The fewest samples (about 1 ms apart) [`busy_threads`] judges from: below it, it reports 0.
 pub const MIN_SAMPLES: usize = 20;
 
