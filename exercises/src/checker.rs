@@ -253,6 +253,8 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
         "Fresh ",
         "note: run with",
         "error: test failed, to rerun",
+        "Caused by:",
+        "process didn't exit successfully",
         "warning: ",
     ];
     let stderr = strip_ansi(stderr);

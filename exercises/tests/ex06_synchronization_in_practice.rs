@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use utilities::gauge::Gauge;
 
-const WATCHDOG: Duration = Duration::from_secs(20);
+const WATCHDOG: Duration = Duration::from_secs(10);
 
 #[test]
 fn event_and_semaphore_and_queue_and_lock_together() {
