@@ -264,6 +264,7 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
         if t.is_empty()
             || noise.iter().any(|n| t.starts_with(n))
             || shown.contains(t)
+            || keep.contains(&line)
             || keep.len() >= 40
         {
             continue;
@@ -1008,6 +1009,31 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                     "{first_failure}"
                 );
                 assert!(!first_failure.contains('\u{1b}'), "{first_failure}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn shows_what_a_child_process_said_once() {
+        let out = "test a ... FAILED\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let err = "a child process came back from child_guard(): it should serve and exit\n\
+                   a child process came back from child_guard(): it should serve and exit\n\
+                   thread 'main' panicked at exercises/tests/ex08.rs:15:6:\n\
+                   the pool run failed: WorkerDied\n\
+                   note: run with `RUST_BACKTRACE=1`\n";
+        match parse_outcome(false, out, err) {
+            Outcome::Failed { first_failure, .. } => {
+                assert!(
+                    first_failure.starts_with("thread 'main' panicked"),
+                    "{first_failure}"
+                );
+                assert_eq!(
+                    first_failure.matches("a child process came back").count(),
+                    1,
+                    "{first_failure}"
+                );
+                assert!(!first_failure.contains("RUST_BACKTRACE"), "{first_failure}");
             }
             other => panic!("{other:?}"),
         }
