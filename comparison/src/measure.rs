@@ -372,33 +372,6 @@ pub fn probe_cores(threads: usize, for_ms: u64) -> f64 {
     s.cores()
 }
 
-/// Many one-shot timings of a tiny operation (spawn, round trip, ping-pong): `n` samples, or
-/// more until `min_secs` have passed, each timed alone; returns the samples in microseconds
-/// and the cores the machine gave before and after (the smaller of two probes).
-///
-/// # Errors
-/// A failing operation.
-pub fn micro(
-    n: usize,
-    min_secs: f64,
-    cores: usize,
-    mut op: impl FnMut() -> Result<()>,
-) -> Result<Micro> {
-    let before = probe_cores(cores, 30);
-    let mut us = Vec::with_capacity(n);
-    let start = Instant::now();
-    while us.len() < n || start.elapsed().as_secs_f64() < min_secs {
-        let t = Instant::now();
-        op()?;
-        us.push(t.elapsed().as_secs_f64() * 1e6);
-        if us.len() >= 50 * n.max(1) {
-            break;
-        }
-    }
-    let after = probe_cores(cores, 30);
-    Ok(Micro::new(us, before.min(after), cores))
-}
-
 /// Microsecond figures of one tiny operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Micro {
@@ -410,7 +383,8 @@ pub struct Micro {
     pub p90: f64,
     /// 99th percentile, µs.
     pub p99: f64,
-    /// Cores the machine gave right after the measurement (a short spin on every core).
+    /// Cores the machine gave around the measurement (the smaller of a short spin on every core
+    /// just before and just after it).
     pub machine_cores: f64,
     /// Set when the machine was busy.
     pub busy: Option<Busy>,

@@ -45,11 +45,14 @@ impl Op {
 }
 
 impl Bench {
-    fn micro_of(&self, label: &str, us: Result<Vec<f64>>) -> Result<Micro> {
+    /// Samples of one operation, judged by the cores the machine gave just before and just
+    /// after (the smaller of two probes): `measure` runs between the probes.
+    fn micro_of(&self, label: &str, measure: impl FnOnce() -> Result<Vec<f64>>) -> Result<Micro> {
         self.progress.step(label);
-        let us = us?;
-        let probe = measure::probe_cores(self.cfg.cores, 30);
-        Ok(Micro::new(us, probe, self.cfg.cores))
+        let before = measure::probe_cores(self.cfg.cores, 30);
+        let us = measure()?;
+        let after = measure::probe_cores(self.cfg.cores, 30);
+        Ok(Micro::new(us, before.min(after), self.cfg.cores))
     }
 
     pub(crate) fn part_spawn(&mut self) -> Result<()> {
@@ -69,46 +72,41 @@ impl Bench {
         let exe = std::env::current_exe()?;
         let mut measured: Vec<(Op, Micro)> = Vec::new();
         let result = (|| -> Result<()> {
-            let m = self.micro_of(
-                "spawn threads",
-                spawn::samples_us(cfg.spawn_threads, || spawn::threads(1).map(drop)),
-            )?;
+            let m = self.micro_of("spawn threads", || {
+                spawn::samples_us(cfg.spawn_threads, || spawn::threads(1).map(drop))
+            })?;
             measured.push((
                 op("thread", "std thread spawn + join")
                     .python("thread", "threading.Thread")
                     .goal(30.0, "p50 ≤ 30 µs"),
                 m,
             ));
-            let m = self.micro_of(
-                "spawn tokio",
-                spawn::tokio_task_samples(&self.rt, cfg.spawn_tasks),
-            )?;
+            let m = self.micro_of("spawn tokio", || {
+                spawn::tokio_task_samples(&self.rt, cfg.spawn_tasks)
+            })?;
             measured.push((
                 op("task", "tokio::spawn + await").python("task", "asyncio task"),
                 m,
             ));
-            let m = self.micro_of(
-                "spawn fork",
-                spawn::samples_us(cfg.spawn_forks, || spawn::fork(1).map(drop)),
-            )?;
+            let m = self.micro_of("spawn fork", || {
+                spawn::samples_us(cfg.spawn_forks, || spawn::fork(1).map(drop))
+            })?;
             let mut o = op("fork", "fork + waitpid");
             // fork copies the parent's page tables: its cost grows with the parent's memory.
             o.note = format!("parent RSS {} MiB", memory::rss_kib().unwrap_or(0) / 1024);
             measured.push((o, m));
-            let m = self.micro_of(
-                "spawn re-exec",
-                spawn::samples_us(cfg.spawn_execs, || spawn::reexec_exe(&exe)),
-            )?;
+            let m = self.micro_of("spawn re-exec", || {
+                spawn::samples_us(cfg.spawn_execs, || spawn::reexec_exe(&exe))
+            })?;
             measured.push((
                 op("process", "process spawn + wait (re-exec this binary)")
                     .python("process", "multiprocessing.Process")
                     .goal(1500.0, "p50 ≤ 1.5 ms"),
                 m,
             ));
-            let m = self.micro_of(
-                "thread-pool round trip",
-                Ok(spawn::thread_pool_round_trips(&rayon, cfg.round_trips)),
-            )?;
+            let m = self.micro_of("thread-pool round trip", || {
+                Ok(spawn::thread_pool_round_trips(&rayon, cfg.round_trips))
+            })?;
             measured.push((
                 op("thread_pool_rt", "thread-pool round trip (rayon install)")
                     .python("thread_pool", "ThreadPoolExecutor submit + result")
@@ -116,10 +114,9 @@ impl Bench {
                 m,
             ));
             pool.apply(&tiny)?; // every worker is up
-            let m = self.micro_of(
-                "process-pool round trip",
-                spawn::samples_us(cfg.round_trips, || pool.apply(&tiny).map(drop)),
-            )?;
+            let m = self.micro_of("process-pool round trip", || {
+                spawn::samples_us(cfg.round_trips, || pool.apply(&tiny).map(drop))
+            })?;
             measured.push((
                 op("pool_rt", "process-pool round trip (apply)")
                     .python("pool_apply", "Pool.apply")
@@ -127,11 +124,12 @@ impl Bench {
                 m,
             ));
             let jobs: Vec<Job<'_>> = (0..cfg.pool_map_items).map(|_| tiny.clone()).collect();
-            let per_item = spawn::samples_us(3, || pool.map(&jobs).map(drop))?
-                .into_iter()
-                .map(|x| x / cfg.pool_map_items as f64)
-                .collect();
-            let m = self.micro_of("process-pool map", Ok(per_item))?;
+            let m = self.micro_of("process-pool map", || {
+                Ok(spawn::samples_us(3, || pool.map(&jobs).map(drop))?
+                    .into_iter()
+                    .map(|x| x / cfg.pool_map_items as f64)
+                    .collect())
+            })?;
             let mut o = op(
                 "pool_map_item",
                 &format!(
@@ -142,36 +140,24 @@ impl Bench {
             .python("pool_map", "Pool.map, per item");
             o.note = "3 maps; the process-runtime chapter sets the per-item goal".into();
             measured.push((o, m));
-            for (key, label, py, us) in [
-                (
-                    "ping_thread",
-                    "ping-pong round trip, 2 threads",
-                    "ping_thread",
-                    spawn::thread_ping_pong(cfg.round_trips),
-                ),
-                (
-                    "ping_process",
-                    "ping-pong round trip, 2 processes (pipe)",
-                    "ping_process",
-                    spawn::process_ping_pong(cfg.round_trips),
-                ),
-                (
-                    "ping_task",
-                    "ping-pong round trip, 2 tokio tasks",
-                    "ping_task",
-                    spawn::task_ping_pong(&self.rt, cfg.round_trips),
-                ),
+            for (key, label) in [
+                ("ping_thread", "ping-pong round trip, 2 threads"),
+                ("ping_process", "ping-pong round trip, 2 processes (pipe)"),
+                ("ping_task", "ping-pong round trip, 2 tokio tasks"),
             ] {
-                let m = self.micro_of(label, us)?;
-                let mut o = op(key, label).python(py, "");
+                let m = self.micro_of(label, || match key {
+                    "ping_thread" => spawn::thread_ping_pong(cfg.round_trips),
+                    "ping_process" => spawn::process_ping_pong(cfg.round_trips),
+                    _ => spawn::task_ping_pong(&self.rt, cfg.round_trips),
+                })?;
+                let mut o = op(key, label).python(key, "");
                 o.note = "two context switches per round trip".into();
                 measured.push((o, m));
             }
             let pools = if cfg.quick { 1 } else { 5 };
-            let m = self.micro_of(
-                "spawn pool",
-                spawn::samples_us(pools, || ProcessPool::new(cfg.cores)?.shutdown()),
-            )?;
+            let m = self.micro_of("spawn pool", || {
+                spawn::samples_us(pools, || ProcessPool::new(cfg.cores)?.shutdown())
+            })?;
             let mut o = op(
                 "pool",
                 &format!("process pool of {} start + stop", cfg.cores),
