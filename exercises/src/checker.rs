@@ -585,9 +585,16 @@ fn hint_file(ex: &Exercise) -> PathBuf {
         .join(format!("{}.hints", ex.name))
 }
 
-/// The first exercise, in course order ([`crate::info::in_order`]), that is not passing.
-pub fn next_unfinished() -> Option<&'static Exercise> {
-    crate::info::in_order().find(|ex| known_status(ex) != Some(Status::Passing))
+/// The next exercise that is not passing, in course order ([`crate::info::in_order`]): the first
+/// one after `after` (wrapping round to the start), or the first of all without `after`.
+pub fn next_unfinished(after: Option<&Exercise>) -> Option<&'static Exercise> {
+    let order: Vec<&'static Exercise> = crate::info::in_order().collect();
+    let start = after
+        .and_then(|a| order.iter().position(|e| e.number == a.number))
+        .map_or(0, |i| i + 1);
+    (0..order.len())
+        .map(|k| order[(start + k) % order.len()])
+        .find(|ex| known_status(ex) != Some(Status::Passing))
 }
 
 /// How many exercises pass (as last checked).
@@ -850,25 +857,26 @@ pub fn run_mutant_binary(m: &Mutant, exe: &Path) -> Outcome {
 }
 
 /// Builds and runs every mutant of `list`: one build at a time (cargo's lock), while the
-/// previous mutant's tests run on another thread. Calls `done` for each, in order.
-pub fn run_mutants(list: &[Mutant], mut done: impl FnMut(&Mutant, &Outcome, Duration)) {
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<PathBuf, Outcome>, Instant)>();
+/// previous mutant's tests run on another thread. Calls `done` for each, in order, with how long
+/// its build and its test run took.
+pub fn run_mutants(list: &[Mutant], mut done: impl FnMut(&Mutant, &Outcome, Duration, Duration)) {
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<PathBuf, Outcome>, Duration)>();
     std::thread::scope(|s| {
         s.spawn(move || {
             for (i, m) in list.iter().enumerate() {
-                let started = Instant::now();
-                if tx.send((i, build_mutant(m), started)).is_err() {
+                let (built, took) = timed(|| build_mutant(m));
+                if tx.send((i, built, took)).is_err() {
                     return;
                 }
             }
         });
-        for (i, built, started) in rx {
+        for (i, built, build_time) in rx {
             let m = &list[i];
-            let outcome = match built {
+            let (outcome, run_time) = timed(|| match built {
                 Ok(exe) => run_mutant_binary(m, &exe),
                 Err(outcome) => outcome,
-            };
-            done(m, &outcome, started.elapsed());
+            });
+            done(m, &outcome, build_time, run_time);
         }
     });
 }

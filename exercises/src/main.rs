@@ -111,14 +111,14 @@ fn list() -> Result<(), String> {
         }
     }
     println!();
-    progress();
+    progress(None);
     Ok(())
 }
 
-/// "6/17 done", and the next exercise with the command to check it.
-fn progress() {
+/// "6/17 done", and the next unfinished exercise (after `current`) with the command to check it.
+fn progress(current: Option<&Exercise>) {
     let done = checker::passing_count();
-    match checker::next_unfinished() {
+    match checker::next_unfinished(current) {
         Some(next) => println!(
             "{done}/{} done. Next: {} — {}\n  edit {}, then `{}`",
             EXERCISES.len(),
@@ -163,7 +163,7 @@ fn check(ex: &Exercise) -> Result<bool, String> {
                      skipped (run the check again when the machine is idle):\n    {claim}"
                 );
             }
-            progress();
+            progress(Some(ex));
             return Ok(true);
         }
         Outcome::CompileError { errors } => {
@@ -251,11 +251,11 @@ fn solution(ex: &Exercise) {
 fn watch(name: Option<&str>) -> Result<(), String> {
     let mut current = match name {
         Some(name) => Some(find(name)?),
-        None => checker::next_unfinished(),
+        None => checker::next_unfinished(None),
     };
     loop {
         let Some(ex) = current else {
-            progress();
+            progress(None);
             return Ok(());
         };
         println!(
@@ -269,7 +269,7 @@ fn watch(name: Option<&str>) -> Result<(), String> {
         // Saving another exercise's file checks that one; a pass moves on from the current one.
         let passed = check(changed).unwrap_or(false);
         if passed && changed.number == ex.number {
-            current = checker::next_unfinished();
+            current = checker::next_unfinished(Some(ex));
         } else if changed.number != ex.number && !passed {
             current = Some(changed);
         }
@@ -319,15 +319,16 @@ fn check_mutants(only: Option<&Exercise>) -> Vec<String> {
     );
     println!("{:<58} caught by", "mutant");
     let mut problems = Vec::new();
-    checker::run_mutants(&mutants, |m, outcome, took| {
+    checker::run_mutants(&mutants, |m, outcome, build, run| {
         let cell = match outcome {
             Outcome::Failed { failed, .. } => format!("✓ {}", failed.join(", ")),
             other => format!("✗ {}", checker::outcome_cell(other)),
         };
         println!(
-            "{:<58} {cell} ({:.1} s)",
+            "{:<58} {cell} (build {:.1} s, tests {:.1} s)",
             format!("{}/{}", m.exercise.name, m.bug),
-            took.as_secs_f64()
+            build.as_secs_f64(),
+            run.as_secs_f64()
         );
         problems.extend(checker::mutant_problem(m, outcome));
     });
