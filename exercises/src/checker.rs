@@ -1048,6 +1048,20 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     }
 
     #[test]
+    fn a_pass_carries_its_skipped_claims() {
+        let ok = "test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out";
+        let err = "SKIPPED CLAIM: count_primes is ≥ 1.2x faster (too busy)\n\
+                   SKIPPED CLAIM: count_primes is ≥ 1.2x faster (too busy)\n";
+        match parse_outcome(true, ok, err) {
+            Outcome::Passed { passed, skipped } => {
+                assert_eq!(passed, 4);
+                assert_eq!(skipped, ["count_primes is ≥ 1.2x faster (too busy)"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn hash_ignores_line_endings() {
         assert_eq!(text_hash("a\r\nb"), text_hash("a\nb"));
         assert_ne!(text_hash("a"), text_hash("b"));
