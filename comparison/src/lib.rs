@@ -15,7 +15,7 @@
 //! | [`charts`] | SVG bar and line charts with ticks, log axes, Python bars, ideal/break-even/goal lines |
 //! | [`measure`] | contention-aware timing: CPU time with every sample, interleaved rounds, same-round ratios, p10–p90, the busy-machine classifier |
 //! | [`stats`], [`report`], [`verdict`] | median/min, speedup, efficiency; tables, JSON, SVG; the verdict written from the tables |
-//! | [`cli`], [`bench`], [`parts`] | the program behind every `comparison` binary: command line, the run, one module per part |
+//! | [`cli`], [`bench`](mod@bench), [`parts`] | the program behind every `comparison` binary: command line, the run, one module per part |
 //! | [`procpool`], [`worker`] | the process pool and the worker side of it |
 //!
 //! Run it with `cargo run --release --bin comparison` (debug timings are not representative).
