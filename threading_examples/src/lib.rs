@@ -36,7 +36,7 @@ pub mod probe;
 pub mod semaphore;
 
 pub use event::Event;
-pub use probe::{ProbeCursor, SimultaneityProbe};
+pub use probe::{ProbeCursor, SimultaneityProbe, best_of_3};
 pub use semaphore::{Permit, Semaphore};
 
 #[cfg(loom)]

@@ -1,8 +1,10 @@
 //! [`SimultaneityProbe`]: proof that threads computed at the same instant, which a GIL forbids.
-//! It measures real threads, so it uses std's atomics even under `--cfg loom`.
+//! It measures real threads, so it uses std's atomics even under `--cfg loom`. With it,
+//! [`best_of_3`]: a best time and the cores the process got for it.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+use utilities::{Stopwatch, cores_used, process_cpu_time};
 
 /// Proof that threads *computed at the same instant* (on different cores), which a GIL forbids.
 ///
@@ -86,6 +88,22 @@ impl SimultaneityProbe {
     pub fn sightings(&self) -> u64 {
         self.sightings.load(Relaxed)
     }
+}
+
+/// The best (shortest) of 3 timed runs of `f`, with the cores the process used in that run
+/// (CPU time ÷ wall time, `utilities::cores_used`): the measure t14 and t15 print next to
+/// their times, so that a run starved of cores by a busy machine shows it.
+pub fn best_of_3(f: impl Fn()) -> (Duration, f64) {
+    (0..3)
+        .map(|_| {
+            let cpu = process_cpu_time();
+            let sw = Stopwatch::start();
+            f();
+            let wall = sw.elapsed();
+            (wall, cores_used(process_cpu_time() - cpu, wall))
+        })
+        .min_by_key(|&(wall, _)| wall)
+        .unwrap_or_default()
 }
 
 #[cfg(all(test, not(loom)))]

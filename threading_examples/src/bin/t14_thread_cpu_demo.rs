@@ -40,8 +40,8 @@
 use std::hint::black_box;
 use std::thread;
 use std::time::Duration;
-use threading_examples::{SimultaneityProbe, pin_to_core};
-use utilities::{Stopwatch, cores_used, print_time_taken, process_cpu_time};
+use threading_examples::{SimultaneityProbe, best_of_3, pin_to_core};
+use utilities::{Stopwatch, print_time_taken};
 
 /// The Python original's count, 10 000 000, takes about 0.07 s in a debug build. An optimised build does it
 /// in about 3 ms, too short to see anything: a new thread needs longer than that to get a core
@@ -66,21 +66,6 @@ fn count(probe: &SimultaneityProbe, me: usize) -> u64 {
     count
 }
 
-/// The best (shortest) of 3 timed runs of `f`, with the cores the process used in that run
-/// (CPU time ÷ wall time).
-fn best_of_3(f: impl Fn()) -> (Duration, f64) {
-    (0..3)
-        .map(|_| {
-            let cpu = process_cpu_time();
-            let sw = Stopwatch::start();
-            f();
-            let wall = sw.elapsed();
-            (wall, cores_used(process_cpu_time() - cpu, wall))
-        })
-        .min_by_key(|&(wall, _)| wall)
-        .unwrap_or_default()
-}
-
 /// Below this many cores (CPU ÷ wall) for the two threads, the machine did not give them two
 /// cores, and no speedup can be seen.
 const BUSY_BELOW: f64 = 1.5;
@@ -89,6 +74,7 @@ fn main() {
     utilities::output::start_clock();
     let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
 
+    // `best_of_3` (the lib's probe module): the best time of 3 rounds, with the cores used in it.
     let (sequential, _) = best_of_3(|| {
         let probe = SimultaneityProbe::new(1);
         assert_eq!(count(&probe, 0) + count(&probe, 0), 2 * COUNT);

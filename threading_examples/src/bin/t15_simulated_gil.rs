@@ -59,8 +59,8 @@ use std::hint::black_box;
 use std::sync::{Mutex, PoisonError, TryLockError};
 use std::thread;
 use std::time::Duration;
-use threading_examples::SimultaneityProbe;
-use utilities::{Stopwatch, Timeline, cores_used, print_time_taken, process_cpu_time, sleep_secs};
+use threading_examples::{SimultaneityProbe, best_of_3};
+use utilities::{Stopwatch, Timeline, print_time_taken, sleep_secs};
 
 /// The simulated Global Interpreter Lock.
 static GIL: Mutex<()> = Mutex::new(());
@@ -86,20 +86,6 @@ fn cpu_work(slices: u64, gil: bool, probe: &SimultaneityProbe, me: usize) -> u64
         // `_held` dropped: the GIL is free for the other thread between slices.
     }
     count
-}
-
-/// Runs `f` 3 times; returns the best time and the cores the process used in that round.
-fn best_of_3(f: impl Fn()) -> (Duration, f64) {
-    (0..3)
-        .map(|_| {
-            let cpu = process_cpu_time();
-            let sw = Stopwatch::start();
-            f();
-            let wall = sw.elapsed();
-            (wall, cores_used(process_cpu_time() - cpu, wall))
-        })
-        .min_by_key(|&(wall, _)| wall)
-        .unwrap_or_default()
 }
 
 /// Runs the CPU work in two threads at once; returns the best time of 3 rounds, the cores used
