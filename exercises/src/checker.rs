@@ -792,7 +792,11 @@ fn prepare_mutant(m: &Mutant) -> Result<PathBuf, String> {
 /// Runs `m`'s exercise tests against the mutant (they must fail): build, then run.
 pub fn run_mutant(m: &Mutant) -> Outcome {
     match build_mutant(m) {
-        Ok(exe) => run_mutant_binary(m, &exe),
+        Ok(exe) => {
+            let outcome = run_mutant_binary(m, &exe);
+            let _ = std::fs::remove_file(&exe);
+            outcome
+        }
         Err(outcome) => outcome,
     }
 }
@@ -873,7 +877,12 @@ pub fn run_mutants(list: &[Mutant], mut done: impl FnMut(&Mutant, &Outcome, Dura
         for (i, built, build_time) in rx {
             let m = &list[i];
             let (outcome, run_time) = timed(|| match built {
-                Ok(exe) => run_mutant_binary(m, &exe),
+                Ok(exe) => {
+                    let outcome = run_mutant_binary(m, &exe);
+                    // A debug test binary is 50–150 MB: keep none of the 38 copies.
+                    let _ = std::fs::remove_file(&exe);
+                    outcome
+                }
                 Err(outcome) => outcome,
             });
             done(m, &outcome, build_time, run_time);
