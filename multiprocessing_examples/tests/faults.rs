@@ -15,6 +15,8 @@ use multiprocessing_examples::manager::{self, Manager, ManagerLimits, Value};
 use multiprocessing_examples::pool::{self, PoolError, ProcessPool, Task};
 use multiprocessing_examples::spawn::{self, SelfCommand, children_of, is_alive};
 
+mod common;
+
 fn square(x: u64) -> u64 {
     x * x
 }
@@ -120,19 +122,7 @@ fn manager_socket_files() -> Vec<String> {
 
 fn task_that_panics() {
     let pool = ProcessPool::new(1, TASKS).unwrap();
-    let before = pool.worker_pids();
-    let err = pool
-        .apply::<String, u8>("explode", "boom".into())
-        .unwrap_err();
-    assert!(
-        matches!(err, PoolError::TaskPanicked { ref task, ref message } if task == "explode" && message == "boom"),
-        "{err}"
-    );
-    assert_eq!(
-        pool.worker_pids(),
-        before,
-        "a panic does not kill the worker"
-    );
+    common::assert_task_panic_is_reported_and_worker_survives(&pool);
     still_serves(&pool);
     assert_no_child_left_except(&pool.worker_pids());
 }

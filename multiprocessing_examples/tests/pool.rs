@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use multiprocessing_examples::pool::{self, PoolError, ProcessPool, Task};
 use multiprocessing_examples::spawn::{children_of, is_alive};
 
+mod common;
+
 fn square(x: u64) -> u64 {
     x * x
 }
@@ -107,19 +109,7 @@ fn apply_async_starmap_and_timeouts() {
 
 fn panicking_task_is_an_error_and_the_worker_survives() {
     let pool = ProcessPool::new(1, TASKS).unwrap();
-    let before = pool.worker_pids();
-    let err = pool
-        .apply::<String, u8>("explode", "boom".into())
-        .unwrap_err();
-    assert!(
-        matches!(err, PoolError::TaskPanicked { ref task, ref message } if task == "explode" && message == "boom"),
-        "{err}"
-    );
-    assert_eq!(
-        pool.worker_pids(),
-        before,
-        "a panic does not kill the worker"
-    );
+    common::assert_task_panic_is_reported_and_worker_survives(&pool);
     assert_eq!(pool.apply::<u64, u64>("square", 3).unwrap(), 9);
 }
 

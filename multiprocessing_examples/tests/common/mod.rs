@@ -1,0 +1,23 @@
+//! Checks shared by the test binaries that run a real process pool (`tests/pool.rs`,
+//! `tests/faults.rs`), written once so that both assert the same thing.
+
+use multiprocessing_examples::pool::{PoolError, ProcessPool};
+
+/// Runs the task `explode` (a `String` in, a panic with that message out) on `pool`, and asserts
+/// the precise error, `TaskPanicked` naming the task and the message, and that the panic killed
+/// no worker (the worker pids are the same afterwards). Each binary registers its own `explode`.
+pub fn assert_task_panic_is_reported_and_worker_survives(pool: &ProcessPool) {
+    let before = pool.worker_pids();
+    let err = pool
+        .apply::<String, u8>("explode", "boom".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, PoolError::TaskPanicked { ref task, ref message } if task == "explode" && message == "boom"),
+        "{err}"
+    );
+    assert_eq!(
+        pool.worker_pids(),
+        before,
+        "a panic does not kill the worker"
+    );
+}
