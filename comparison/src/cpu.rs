@@ -165,6 +165,18 @@ async fn with_ticker<F: Future<Output = Result<u64>>>(work: F) -> Result<(u64, T
     Ok((sum?, delay))
 }
 
+/// Awaits each task's partial sum, in order, and combines them: the end of both tokio sides.
+///
+/// # Errors
+/// A panicked task.
+async fn combine_tasks(handles: Vec<tokio::task::JoinHandle<u64>>) -> Result<u64> {
+    let mut sums = Vec::new();
+    for h in handles {
+        sums.push(h.await?);
+    }
+    Ok(combine(sums))
+}
+
 /// `tokio::task::spawn_blocking` per chunk: the right way to run CPU work from async code.
 ///
 /// # Errors
@@ -179,11 +191,7 @@ pub fn tokio_spawn_blocking(
             .into_iter()
             .map(|(lo, hi)| tokio::task::spawn_blocking(move || sum_range(lo, hi)))
             .collect();
-        let mut sums = Vec::new();
-        for h in handles {
-            sums.push(h.await?);
-        }
-        Ok(combine(sums))
+        combine_tasks(handles).await
     }))
 }
 
@@ -203,11 +211,7 @@ pub fn tokio_on_runtime(
             .into_iter()
             .map(|(lo, hi)| tokio::spawn(async move { sum_range(lo, hi) }))
             .collect();
-        let mut sums = Vec::new();
-        for h in handles {
-            sums.push(h.await?);
-        }
-        Ok(combine(sums))
+        combine_tasks(handles).await
     }))
 }
 

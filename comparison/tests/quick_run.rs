@@ -8,6 +8,20 @@ use std::path::Path;
 use serde_json::Value;
 use utilities::testkit::{RunOutput, run_with_env};
 
+/// The sections with timings: each is in the JSON and has its SVG chart (the JSON also has
+/// `memory`, which has no chart).
+const TIMED_SECTIONS: [&str; 9] = [
+    "threads_vs_processes",
+    "cpu",
+    "io_sleep",
+    "io_http",
+    "sweep_cpu",
+    "sweep_io",
+    "sync",
+    "serialization",
+    "spawn",
+];
+
 fn run(exe: &str, args: &[&str], env: &[(&str, &str)]) -> RunOutput {
     let out = run_with_env(exe, args, env);
     out.assert_success();
@@ -133,18 +147,7 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    for id in [
-        "threads_vs_processes",
-        "cpu",
-        "io_sleep",
-        "io_http",
-        "sweep_cpu",
-        "sweep_io",
-        "sync",
-        "serialization",
-        "spawn",
-        "memory",
-    ] {
+    for &id in TIMED_SECTIONS.iter().chain(&["memory"]) {
         assert!(ids.contains(&id), "section {id} missing: {ids:?}");
     }
     for s in sections(&json) {
@@ -305,17 +308,7 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
     }
 
     // SVG: one chart per timed section and per sweep, each well-formed.
-    for name in [
-        "cpu",
-        "io_sleep",
-        "io_http",
-        "sweep_cpu",
-        "sweep_io",
-        "sync",
-        "serialization",
-        "spawn",
-        "threads_vs_processes",
-    ] {
+    for name in TIMED_SECTIONS {
         let path = svg_dir.join(format!("{name}.svg"));
         assert!(path.is_file(), "{name}.svg missing");
         assert_well_formed_svg(&path);
