@@ -69,6 +69,17 @@ struct Inner {
     hosts: HashMap<String, Host>,
 }
 
+impl Inner {
+    /// `url`'s host; one seen for the first time is free `now`, at the floor's delay.
+    fn host(&mut self, url: &Url, now: Instant) -> &mut Host {
+        let floor = self.floor;
+        self.hosts.entry(origin(url)).or_insert(Host {
+            next: now,
+            delay: floor,
+        })
+    }
+}
+
 /// Spaces the starts of requests to one host: each request reserves the host's next free slot
 /// under a short (never awaited) lock, then sleeps until it.
 #[derive(Debug)]
@@ -136,12 +147,8 @@ impl HostGate {
     pub(crate) async fn wait(&self, url: &Url) {
         let slot = {
             let mut inner = self.lock();
-            let floor = inner.floor;
             let now = Instant::now();
-            let host = inner.hosts.entry(origin(url)).or_insert(Host {
-                next: now,
-                delay: floor,
-            });
+            let host = inner.host(url, now);
             let slot = host.next.max(now);
             host.next = slot + host.delay;
             slot
@@ -159,11 +166,7 @@ impl HostGate {
         let max_delay = self.max_delay;
         let mut inner = self.lock();
         let floor = inner.floor;
-        let now = Instant::now();
-        let host = inner.hosts.entry(origin(url)).or_insert(Host {
-            next: now,
-            delay: floor,
-        });
+        let host = inner.host(url, Instant::now());
         let target_delay = latency.div_f64(target);
         let new = ((host.delay + target_delay) / 2)
             .max(target_delay)
@@ -180,12 +183,8 @@ impl HostGate {
     pub(crate) fn back_off(&self, url: &Url, wait: Duration) {
         let max_delay = self.max_delay;
         let mut inner = self.lock();
-        let floor = inner.floor;
         let now = Instant::now();
-        let host = inner.hosts.entry(origin(url)).or_insert(Host {
-            next: now,
-            delay: floor,
-        });
+        let host = inner.host(url, now);
         host.next = host.next.max(now + wait);
         host.delay = host.delay.max(wait.min(max_delay));
     }
