@@ -5,47 +5,16 @@
 //! a ratio; timing claims are ratios with tolerances.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::time::Duration;
 
 use async_examples::fixture::{self, FixtureConfig, FixtureServer};
 use async_examples::scrape::{
-    self, DEFAULT_USER_AGENT, FailureKind, Format, Outcome, OutputFile, Quote, RunControl,
-    ScrapeConfig, ScrapeRun, parse_base_url, write_atomically,
+    self, DEFAULT_USER_AGENT, FailureKind, Format, Outcome, OutputFile, Quote, ScrapeConfig,
+    write_atomically,
 };
-use utilities::testkit::{RunOutput, run_example};
 
-const EXE: &str = env!("CARGO_BIN_EXE_a11_async_web_scraper");
-/// Binary runs use this scale: the fixture's 0.5 s latency becomes 100 ms.
-const SCALE: f64 = 0.2;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn config(server: &FixtureServer, pages: u32, concurrency: usize) -> ScrapeConfig {
-    ScrapeConfig {
-        pages,
-        concurrency,
-        timeout: Duration::from_secs(5),
-        retries: 2,
-        delay: Duration::ZERO,
-        backoff: ms(50),
-        ..ScrapeConfig::new(parse_base_url(server.base_url()).expect("fixture URL"))
-    }
-}
-
-async fn run(cfg: &ScrapeConfig) -> ScrapeRun {
-    let client = scrape::build_client(cfg).expect("client");
-    scrape::scrape(&client, cfg, &RunControl::new(), |_| {}).await
-}
-
-fn report(run: &ScrapeRun, page: u32) -> &scrape::PageReport {
-    run.reports
-        .iter()
-        .find(|r| r.page == page)
-        .unwrap_or_else(|| panic!("no report for page {page}"))
-}
+mod common;
+use common::{config, files_in, ms, quotes_in, report, run, scraper};
 
 fn expected_pages(pages: u32, wanted: &[u32]) -> Vec<Quote> {
     wanted
@@ -148,8 +117,7 @@ async fn a_hanging_page_times_out_and_every_other_page_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("quotes.json");
     write_atomically(&path, Format::Json, &run.quotes()).unwrap();
-    let written: Vec<Quote> =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let written = quotes_in(&path);
     assert_eq!(written, expected_pages(10, &[1, 2, 4, 5, 6]));
 
     // The abandoned requests do not linger on the server.
@@ -438,19 +406,6 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn scraper(args: &[&str]) -> RunOutput {
-    run_example(EXE, args, SCALE)
-}
-
 #[test]
 fn binary_prints_url_status_and_size_per_page_and_writes_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -480,8 +435,7 @@ fn binary_prints_url_status_and_size_per_page_and_writes_json() {
     // Not a terminal: no progress bar, no escape codes in the output.
     assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
 
-    let written: Vec<Quote> =
-        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let written = quotes_in(&out_path);
     assert_eq!(written, fixture::expected_quotes(10, 5));
     assert_eq!(
         files_in(dir.path()),

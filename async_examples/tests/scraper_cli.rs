@@ -11,31 +11,12 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use async_examples::fixture;
-use async_examples::scrape::Quote;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use utilities::testkit::{RunOutput, run_example};
 
-const EXE: &str = env!("CARGO_BIN_EXE_a11_async_web_scraper");
-/// Quick runs: the built-in site's 0.5 s latency becomes 100 ms.
-const SCALE: f64 = 0.2;
-
-fn scraper(args: &[&str]) -> RunOutput {
-    run_example(EXE, args, SCALE)
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn quotes_in(path: &Path) -> Vec<Quote> {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::{EXE, files_in, quotes_in, scraper};
 
 fn code(out: &RunOutput) -> Option<i32> {
     out.status.code()
@@ -134,6 +115,19 @@ fn reference_file(dir: &Path) -> Vec<u8> {
     bytes
 }
 
+/// Resumes the run that writes `out_path` (two requests at once) and asserts it succeeded.
+fn resume(out_path: &Path) -> RunOutput {
+    let out = scraper(&[
+        "--concurrency",
+        "2",
+        "--out",
+        out_path.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}\n{}", out.stdout, out.stderr);
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // Problem 1: exit codes, and a good file is never destroyed
 
@@ -223,14 +217,7 @@ fn sigint_and_sigterm_write_what_was_fetched_as_partial_and_resume_reproduces_th
         );
 
         // --resume fetches only the rest and writes the same file as an uninterrupted run.
-        let out = scraper(&[
-            "--concurrency",
-            "2",
-            "--out",
-            out_path.to_str().unwrap(),
-            "--resume",
-        ]);
-        assert_eq!(code(&out), Some(0), "{}\n{}", out.stdout, out.stderr);
+        let out = resume(&out_path);
         out.assert_contains(&format!("Resuming: {done} pages already done"))
             .assert_contains(&format!("Server: {} pages requested", 10 - done));
         assert_eq!(std::fs::read(&out_path).unwrap(), reference);
@@ -264,14 +251,7 @@ fn a_killed_run_leaves_a_temporary_file_that_the_next_run_removes_and_resume_com
         "{left:?}"
     );
 
-    let out = scraper(&[
-        "--concurrency",
-        "2",
-        "--out",
-        out_path.to_str().unwrap(),
-        "--resume",
-    ]);
-    assert_eq!(code(&out), Some(0), "{}\n{}", out.stdout, out.stderr);
+    let out = resume(&out_path);
     out.assert_contains("Removed a stale temporary file");
     assert_eq!(std::fs::read(&out_path).unwrap(), reference);
     assert_eq!(files_in(dir.path()), ["q.json"]);

@@ -13,37 +13,12 @@ use async_examples::fixture::{
     self, FixtureConfig, FixtureServer, LATIN1_TEXT, PageCharset, Redirect,
 };
 use async_examples::scrape::{
-    self, FailureKind, Outcome, PageReport, RunControl, RunStatus, ScrapeConfig, ScrapeRun,
-    StopReason, origin, parse_base_url,
+    self, FailureKind, Outcome, RunControl, RunStatus, ScrapeConfig, StopReason, origin,
+    parse_base_url,
 };
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn config(server: &FixtureServer, pages: u32, concurrency: usize) -> ScrapeConfig {
-    ScrapeConfig {
-        pages,
-        concurrency,
-        timeout: Duration::from_secs(5),
-        retries: 2,
-        delay: Duration::ZERO,
-        backoff: ms(50),
-        ..ScrapeConfig::new(parse_base_url(server.base_url()).expect("fixture URL"))
-    }
-}
-
-async fn run(cfg: &ScrapeConfig) -> ScrapeRun {
-    let client = scrape::build_client(cfg).expect("client");
-    scrape::scrape(&client, cfg, &RunControl::new(), |_| {}).await
-}
-
-fn report(run: &ScrapeRun, page: u32) -> &PageReport {
-    run.reports
-        .iter()
-        .find(|r| r.page == page)
-        .unwrap_or_else(|| panic!("no report for page {page}: {:#?}", run.reports))
-}
+mod common;
+use common::{config, ms, report, run};
 
 /// Arrival times (from the server's start) of the requests for `path`.
 fn arrivals(server: &FixtureServer, path: &str) -> Vec<Duration> {
