@@ -664,7 +664,7 @@ pub fn readme_section(readme: &str, heading: &str, prefix: &str) -> String {
     text
 }
 
-/// `<` outside code (`Mutex<u64>` in a table cell) written as `&lt;`, so that Markdown does not
+/// `<` outside code (`Mutex<u64>` in a table cell) written as `&lt;` (comments stay), so that Markdown does not
 /// read it as an HTML tag and hide it. Code blocks and code spans are left as they are.
 pub fn escape_angle_brackets(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
@@ -678,13 +678,17 @@ pub fn escape_angle_brackets(markdown: &str) -> String {
             continue;
         }
         let mut in_span = false;
-        for c in line.chars() {
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
             match c {
                 '`' => {
                     in_span = !in_span;
                     out.push(c);
                 }
-                '<' if !in_span => out.push_str("&lt;"),
+                // An HTML comment (`<!-- … -->`) or closing tag stays markup.
+                '<' if !in_span && !matches!(chars.peek(), Some('!' | '/')) => {
+                    out.push_str("&lt;");
+                }
                 _ => out.push(c),
             }
         }
@@ -798,8 +802,8 @@ mod tests {
     #[test]
     fn angle_brackets_outside_code_are_escaped() {
         assert_eq!(
-            escape_angle_brackets("| Mutex<u64> | `Arc<T>` |\n```text\na<b\n```\n"),
-            "| Mutex&lt;u64> | `Arc<T>` |\n```text\na<b\n```\n"
+            escape_angle_brackets("<!-- c -->\n| Mutex<u64> | `Arc<T>` |\n```text\na<b\n```\n"),
+            "<!-- c -->\n| Mutex&lt;u64> | `Arc<T>` |\n```text\na<b\n```\n"
         );
     }
 
