@@ -359,15 +359,7 @@ fn pool_owner() {
 }
 
 fn owner_sigkilled_while_workers_are_busy() {
-    use std::io::BufRead;
-    let mut owner = SelfCommand::new("pool-owner")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(owner.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut owner, line) = common::start_pool_owner();
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields.len(), 4, "{line:?}");
     let pids: Vec<u32> = fields[..3].iter().map(|p| p.parse().unwrap()).collect();

@@ -196,15 +196,7 @@ fn terminate_kills_now() {
 }
 
 fn workers_exit_when_the_pool_owner_dies() {
-    use std::io::BufRead;
-    let mut owner = multiprocessing_examples::spawn::SelfCommand::new("pool-owner")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(owner.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut owner, line) = common::start_pool_owner();
     let workers: Vec<u32> = line
         .split_whitespace()
         .map(|p| p.parse().unwrap())

@@ -1,7 +1,11 @@
 //! Checks shared by the test binaries that run a real process pool (`tests/pool.rs`,
 //! `tests/faults.rs`), written once so that both assert the same thing.
 
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+
 use multiprocessing_examples::pool::{PoolError, ProcessPool};
+use multiprocessing_examples::spawn::SelfCommand;
 
 /// Runs the task `explode` (a `String` in, a panic with that message out) on `pool`, and asserts
 /// the precise error, `TaskPanicked` naming the task and the message, and that the panic killed
@@ -20,4 +24,19 @@ pub fn assert_task_panic_is_reported_and_worker_survives(pool: &ProcessPool) {
         before,
         "a panic does not kill the worker"
     );
+}
+
+/// Starts this test binary again in its role `pool-owner` (each binary's `main` says what that
+/// role does), with its stdout piped; returns the child and the first line it printed (the pids
+/// the owner reports once its pool is up).
+pub fn start_pool_owner() -> (Child, String) {
+    let mut owner = SelfCommand::new("pool-owner")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(owner.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (owner, line)
 }
