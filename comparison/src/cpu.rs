@@ -165,16 +165,25 @@ async fn with_ticker<F: Future<Output = Result<u64>>>(work: F) -> Result<(u64, T
     Ok((sum?, delay))
 }
 
-/// Awaits each task's partial sum, in order, and combines them: the end of both tokio sides.
+/// Both tokio sides: on `rt`, with the ticker watching, starts one task per chunk with `spawn`,
+/// then awaits each partial sum in order and combines them.
 ///
 /// # Errors
 /// A panicked task.
-async fn combine_tasks(handles: Vec<tokio::task::JoinHandle<u64>>) -> Result<u64> {
-    let mut sums = Vec::new();
-    for h in handles {
-        sums.push(h.await?);
-    }
-    Ok(combine(sums))
+fn on_tokio(
+    rt: &tokio::runtime::Runtime,
+    chunks: &[(u64, u64)],
+    spawn: fn(u64, u64) -> tokio::task::JoinHandle<u64>,
+) -> Result<(u64, TickerDelay)> {
+    let chunks = chunks.to_vec();
+    rt.block_on(with_ticker(async move {
+        let handles: Vec<_> = chunks.into_iter().map(|(lo, hi)| spawn(lo, hi)).collect();
+        let mut sums = Vec::new();
+        for h in handles {
+            sums.push(h.await?);
+        }
+        Ok(combine(sums))
+    }))
 }
 
 /// `tokio::task::spawn_blocking` per chunk: the right way to run CPU work from async code.
@@ -185,14 +194,9 @@ pub fn tokio_spawn_blocking(
     rt: &tokio::runtime::Runtime,
     chunks: &[(u64, u64)],
 ) -> Result<(u64, TickerDelay)> {
-    let chunks = chunks.to_vec();
-    rt.block_on(with_ticker(async move {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|(lo, hi)| tokio::task::spawn_blocking(move || sum_range(lo, hi)))
-            .collect();
-        combine_tasks(handles).await
-    }))
+    on_tokio(rt, chunks, |lo, hi| {
+        tokio::task::spawn_blocking(move || sum_range(lo, hi))
+    })
 }
 
 /// The anti-pattern: CPU work directly inside async tasks. It still uses the runtime's worker
@@ -205,14 +209,9 @@ pub fn tokio_on_runtime(
     rt: &tokio::runtime::Runtime,
     chunks: &[(u64, u64)],
 ) -> Result<(u64, TickerDelay)> {
-    let chunks = chunks.to_vec();
-    rt.block_on(with_ticker(async move {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|(lo, hi)| tokio::spawn(async move { sum_range(lo, hi) }))
-            .collect();
-        combine_tasks(handles).await
-    }))
+    on_tokio(rt, chunks, |lo, hi| {
+        tokio::spawn(async move { sum_range(lo, hi) })
+    })
 }
 
 #[cfg(test)]
