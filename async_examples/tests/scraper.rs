@@ -7,14 +7,14 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use async_examples::fixture::{self, FixtureConfig, FixtureServer};
+use async_examples::fixture::{self, FixtureConfig};
 use async_examples::scrape::{
     self, DEFAULT_USER_AGENT, FailureKind, Format, Outcome, OutputFile, Quote, ScrapeConfig,
     write_atomically,
 };
 
 mod common;
-use common::{config, files_in, ms, quotes_in, report, run, scraper};
+use common::{config, files_in, ms, quotes_in, report, run, scraper, serve};
 
 fn expected_pages(pages: u32, wanted: &[u32]) -> Vec<Quote> {
     wanted
@@ -27,13 +27,12 @@ fn expected_pages(pages: u32, wanted: &[u32]) -> Vec<Quote> {
 async fn every_quote_of_n_pages_is_collected_exactly_once() {
     // 12 pages: past the 100-quote data set, so pages 11–12 cycle (the page number keeps them
     // distinct).
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 12,
         latency: ms(100),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 12, 4)).await;
 
     assert_eq!(run.ok_pages(), 12, "{:#?}", run.reports);
@@ -62,13 +61,12 @@ async fn every_quote_of_n_pages_is_collected_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_flight_requests_never_exceed_the_limit() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 12,
         latency: ms(150),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 12, 3)).await;
     assert_eq!(run.ok_pages(), 12);
     // The server counts its own high-water mark: never above 3, and the limit was used.
@@ -79,14 +77,13 @@ async fn in_flight_requests_never_exceed_the_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_page_times_out_and_every_other_page_is_written() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 10,
         latency: ms(100),
         hang_pages: [3].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         timeout: ms(400),
         retries: 1,
@@ -128,14 +125,13 @@ async fn a_hanging_page_times_out_and_every_other_page_is_written() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_are_retried_with_backoff_and_recover() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 10,
         latency: ms(100),
         fail_pages: [(2, 2), (4, u32::MAX)].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         backoff: ms(150),
         ..config(&server, 5, 5)
@@ -180,14 +176,13 @@ async fn server_errors_are_retried_with_backoff_and_recover() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_html_is_a_per_page_error_not_a_crash() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 10,
         latency: ms(100),
         malformed_pages: [2].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 4, 4)).await;
     let bad = report(&run, 2);
     match &bad.outcome {
@@ -225,13 +220,12 @@ async fn malformed_html_is_a_per_page_error_not_a_crash() {
 async fn total_time_is_about_ceil_n_over_k_latencies() {
     let latency = ms(200);
     for (n, k) in [(9u32, 3usize), (10, 4), (4, 1)] {
-        let server = FixtureServer::start(FixtureConfig {
+        let server = serve(FixtureConfig {
             pages: 10,
             latency,
             ..FixtureConfig::default()
         })
-        .await
-        .unwrap();
+        .await;
         let run = run(&config(&server, n, k)).await;
         assert_eq!(run.ok_pages(), n as usize);
         let rounds = n.div_ceil(u32::try_from(k).unwrap());
@@ -248,14 +242,13 @@ async fn total_time_is_about_ceil_n_over_k_latencies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn robots_txt_disallow_is_respected() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 10,
         latency: ms(100),
         disallow: vec!["/page/2/".into(), "/page/4/".into()],
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 5, 5)).await;
     for p in [2, 4] {
         let r = report(&run, p);
@@ -277,12 +270,11 @@ async fn robots_txt_disallow_is_respected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_robots_txt_allows_everything_a_broken_one_nothing() {
     for (code, pages_fetched) in [(404, 3), (500, 0)] {
-        let server = FixtureServer::start(FixtureConfig {
+        let server = serve(FixtureConfig {
             robots_status: Some(code),
             ..FixtureConfig::default()
         })
-        .await
-        .unwrap();
+        .await;
         let cfg = ScrapeConfig {
             retries: 1,
             ..config(&server, 3, 3)
@@ -307,13 +299,12 @@ async fn a_missing_robots_txt_allows_everything_a_broken_one_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_to_one_host_are_spaced_by_the_delay() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 10,
         latency: ms(100),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let delay = ms(200);
     let cfg = ScrapeConfig {
         delay,

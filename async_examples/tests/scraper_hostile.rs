@@ -18,7 +18,7 @@ use async_examples::scrape::{
 };
 
 mod common;
-use common::{config, ms, report, run};
+use common::{config, ms, report, run, serve};
 
 /// Arrival times (from the server's start) of the requests for `path`.
 fn arrivals(server: &FixtureServer, path: &str) -> Vec<Duration> {
@@ -55,13 +55,12 @@ async fn a_site_that_is_down_is_an_incomplete_run_with_nothing_fetched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_same_host_redirect_is_followed_each_hop_counted_and_spaced() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency: ms(100),
         redirects: [(2, Redirect::Moved)].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let delay = ms(200);
     let cfg = ScrapeConfig {
         delay,
@@ -92,13 +91,12 @@ async fn a_same_host_redirect_is_followed_each_hop_counted_and_spaced() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_into_a_disallowed_path_of_the_same_host_is_not_followed() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         redirects: [(2, Redirect::Moved)].into(),
         disallow: vec!["/moved/".into()],
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 3, 3)).await;
     let moved = report(&run, 2);
     assert!(
@@ -118,13 +116,12 @@ async fn a_redirect_into_a_disallowed_path_of_the_same_host_is_not_followed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_to_another_host_is_not_followed_unless_allowed_and_its_robots_is_read() {
     // Another port stands in for another host.
-    let other = FixtureServer::start(FixtureConfig {
+    let other = serve(FixtureConfig {
         disallow: vec!["/page/3/".into()],
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
-    let server = FixtureServer::start(FixtureConfig {
+    .await;
+    let server = serve(FixtureConfig {
         redirects: [
             (2, Redirect::Elsewhere(other.base_url().to_owned())),
             (3, Redirect::Elsewhere(other.base_url().to_owned())),
@@ -132,8 +129,7 @@ async fn a_redirect_to_another_host_is_not_followed_unless_allowed_and_its_robot
         .into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
 
     // By default: not followed, not retried, and the other host sees nothing.
     let run1 = run(&config(&server, 3, 3)).await;
@@ -182,12 +178,11 @@ async fn a_redirect_to_another_host_is_not_followed_unless_allowed_and_its_robot
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirect_loops_stop_at_five_hops_are_not_retried_and_are_all_counted() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         redirects: [(1, Redirect::Endless), (2, Redirect::SelfLoop)].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 2, 2)).await;
 
     let endless = report(&run, 1);
@@ -225,13 +220,12 @@ async fn redirect_loops_stop_at_five_hops_are_not_retried_and_are_all_counted() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_in_seconds_and_as_a_date_is_honoured_and_slows_the_host() {
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency: ms(100),
         throttle_pages: [(1, (1, "1".to_owned())), (2, (1, date))].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 4, 4)).await;
     assert_eq!(run.ok_pages(), 4, "{:#?}", run.reports);
     // Backoff is 50 ms; the server asked for 1 s.
@@ -249,12 +243,11 @@ async fn retry_after_in_seconds_and_as_a_date_is_honoured_and_slows_the_host() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_retry_after_is_capped() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         throttle_pages: [(1, (1, "3600".to_owned()))].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         retry_after_cap: ms(300),
         max_delay: ms(300),
@@ -283,7 +276,7 @@ async fn latin1_pages_are_decoded_by_header_or_meta_and_mislabelled_ones_reporte
         .into(),
         ..FixtureConfig::default()
     };
-    let server = FixtureServer::start(site.clone()).await.unwrap();
+    let server = serve(site.clone()).await;
     let run = run(&config(&server, 4, 4)).await;
     for page in [1, 2] {
         let r = report(&run, page);
@@ -315,12 +308,11 @@ async fn latin1_pages_are_decoded_by_header_or_meta_and_mislabelled_ones_reporte
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_crawl_stops_at_the_last_page() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency: ms(100),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let run = run(&config(&server, 40, 4)).await;
     assert_eq!(run.last_page, Some(10));
     assert_eq!(run.ok_pages(), 10, "empty pages are not ok");
@@ -352,7 +344,7 @@ async fn a_short_last_page_ends_the_crawl_with_its_few_quotes() {
         last_page_quotes: Some(3),
         ..FixtureConfig::default()
     };
-    let server = FixtureServer::start(site.clone()).await.unwrap();
+    let server = serve(site.clone()).await;
     // One at a time: no request at all past the end.
     let run = run(&config(&server, 10, 1)).await;
     assert_eq!(run.quotes(), site.expected(&[1, 2, 3, 4]));
@@ -368,15 +360,14 @@ async fn a_short_last_page_ends_the_crawl_with_its_few_quotes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timed_out_request_keeps_its_slot_until_the_server_could_have_finished() {
     // Page 2 takes 450 ms; we give up at 300 ms, but this server finishes what it started.
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         pages: 16,
         latency: ms(100),
         slow_pages: [(2, ms(350))].into(),
         finish_abandoned: true,
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     // Enough pages that the other slot is still busy when page 2 gives up for good (≈ 0.9 s).
     let cfg = ScrapeConfig {
         timeout: ms(300),
@@ -398,13 +389,12 @@ async fn a_timed_out_request_keeps_its_slot_until_the_server_could_have_finished
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slot_stays_held_through_backoff() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency: ms(100),
         fail_pages: [(1, 2)].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         backoff: ms(200),
         ..config(&server, 3, 1)
@@ -435,12 +425,11 @@ async fn a_slot_stays_held_through_backoff() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autothrottle_spaces_requests_by_the_observed_latency() {
     let latency = ms(250);
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency,
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         delay: ms(10),
         autothrottle: Some(1.0),
@@ -462,13 +451,12 @@ async fn autothrottle_spaces_requests_by_the_observed_latency() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_ends_the_run_within_the_grace_period_and_keeps_what_was_fetched() {
-    let server = FixtureServer::start(FixtureConfig {
+    let server = serve(FixtureConfig {
         latency: ms(100),
         hang_pages: [3].into(),
         ..FixtureConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     let cfg = ScrapeConfig {
         timeout: Duration::from_secs(30),
         grace: ms(300),

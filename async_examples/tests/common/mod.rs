@@ -6,13 +6,18 @@
 use std::path::Path;
 use std::time::Duration;
 
-use async_examples::fixture::FixtureServer;
+use async_examples::fixture::{FixtureConfig, FixtureServer};
 use async_examples::scrape::{
     self, PageReport, Quote, RunControl, ScrapeConfig, ScrapeRun, parse_base_url,
 };
 use utilities::testkit::{RunOutput, run_example};
 
 // ---------------------------------------------------------------- in-process, through the library
+
+/// Starts the fixture server with `cfg`, on 127.0.0.1 with an OS-assigned port.
+pub async fn serve(cfg: FixtureConfig) -> FixtureServer {
+    FixtureServer::start(cfg).await.expect("fixture server")
+}
 
 pub fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
