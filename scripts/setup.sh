@@ -19,4 +19,6 @@ echo "==> fetching dependencies"
 cargo fetch
 echo "==> building every crate, example and test (a few minutes the first time)"
 cargo build --workspace --all-targets
-echo "==> done. Next: 'cargo run' (menu) or 'scripts/test.sh' (tests)"
+echo "==> the course book's tools (exact mdbook + mdbook-mermaid; a few minutes the first time)"
+scripts/book.sh install
+echo "==> done. Next: 'cargo run' (menu), 'cargo run -- book --open' (the book) or 'scripts/test.sh' (tests)"
