@@ -123,21 +123,26 @@ pub fn summary_block(chapter: &str) -> String {
 /// `SUMMARY.md` with every chapter's generated block brought up to date.
 ///
 /// # Errors
-/// The name of a chapter whose markers are missing.
-pub fn refresh_summary(summary: &str) -> Result<String, String> {
+/// [`MissingMarker`]: the marker of a chapter that `SUMMARY.md` lacks.
+pub fn refresh_summary(summary: &str) -> Result<String, MissingMarker> {
     let mut text = summary.to_owned();
     for (chapter, _, _) in BOOK_CHAPTERS {
         let (start, end) = summary_markers(chapter);
         let (head, rest) = text
             .split_once(&start)
-            .ok_or_else(|| format!("SUMMARY.md has no marker `{start}`"))?;
+            .ok_or_else(|| MissingMarker(start.clone()))?;
         let (_, tail) = rest
             .split_once(&end)
-            .ok_or_else(|| format!("SUMMARY.md has no marker `{end}`"))?;
+            .ok_or_else(|| MissingMarker(end.clone()))?;
         text = format!("{head}{start}\n{}{end}{tail}", summary_block(chapter));
     }
     Ok(text)
 }
+
+/// `SUMMARY.md` lacks one of the markers around a chapter's generated block.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("SUMMARY.md has no marker `{0}`")]
+pub struct MissingMarker(pub String);
 
 /// The `//!` header of a source file, split into its first line (the summary) and the rest, as
 /// Markdown; and the 1-based number of the first code line after the header.

@@ -47,7 +47,7 @@ pub fn book(rest: &[String]) -> Result<std::process::ExitCode, UsageError> {
             s if s.starts_with('-') => {
                 return Err(UsageError(format!("book: unexpected argument '{s}'")));
             }
-            name => names.push(find(name).map_err(UsageError)?),
+            name => names.push(find(name).map_err(|e| UsageError(e.to_string()))?),
         }
     }
     if !record && (all || !names.is_empty()) {

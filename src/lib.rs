@@ -125,8 +125,8 @@ pub fn markdown_table() -> String {
 /// Finds an example by full name, number (`t07`) or name without its number (`lock_fixes_race`).
 ///
 /// # Errors
-/// A message naming the closest matches when there is no single match.
-pub fn find(query: &str) -> Result<&'static Entry, String> {
+/// [`NotFound`], whose message names the closest matches, when there is no single match.
+pub fn find(query: &str) -> Result<&'static Entry, NotFound> {
     let q = query.trim().to_ascii_lowercase();
     let exact: Vec<_> = CATALOGUE
         .iter()
@@ -157,8 +157,13 @@ pub fn find(query: &str) -> Result<&'static Entry, String> {
             let _ = write!(msg, "\n  {}  ({})", e.name, e.summary);
         }
     }
-    Err(msg)
+    Err(NotFound(msg))
 }
+
+/// No single example answers to a name; the message names the closest ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotFound(pub String);
 
 fn close_matches(q: &str) -> Vec<&'static Entry> {
     let mut scored: Vec<(usize, &Entry)> = CATALOGUE
@@ -231,7 +236,9 @@ mod tests {
 
     #[test]
     fn unknown_names_are_errors() {
-        let err = find("definitely_not_an_example_xyz").unwrap_err();
+        let err = find("definitely_not_an_example_xyz")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no example named"), "{err}");
     }
 

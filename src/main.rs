@@ -159,7 +159,7 @@ fn run_one(rest: &[String]) -> Result<ExitCode, UsageError> {
     let Some((query, args)) = rest.split_first() else {
         return Err(UsageError(format!("run needs an example name\n\n{USAGE}")));
     };
-    let entry = find(query).map_err(UsageError)?;
+    let entry = find(query).map_err(|e| UsageError(e.to_string()))?;
     let args = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
     let mut cmd = if no_build {
         let mut c = Command::new(built_path(entry)?);

@@ -11,12 +11,12 @@ use std::time::Duration;
 use anyhow::{Result, anyhow};
 use multiprocessing_examples::pool::{self, Task};
 
-use crate::worker::{self, Job};
+use crate::worker::{self, Job, JobError};
 
 /// The task table shared by the parent and its workers.
 pub static TASKS: &[Task] = &[pool::task!("job", run_job_task)];
 
-fn run_job_task(job: Job<'static>) -> Result<u64, String> {
+fn run_job_task(job: Job<'static>) -> Result<u64, JobError> {
     worker::run_job(&job)
 }
 
@@ -59,7 +59,7 @@ impl ProcessPool {
     /// # Errors
     /// A worker that died, a frame above the size limit, or a job that reported an error.
     pub fn map(&self, jobs: &[Job<'_>]) -> Result<Vec<u64>> {
-        let answers: Vec<Result<u64, String>> = self.inner.map("job", jobs.iter())?;
+        let answers: Vec<Result<u64, JobError>> = self.inner.map("job", jobs.iter())?;
         answers
             .into_iter()
             .enumerate()
@@ -73,7 +73,7 @@ impl ProcessPool {
     /// # Errors
     /// A worker that died, or a job that reported an error.
     pub fn apply(&self, job: &Job<'_>) -> Result<u64> {
-        let answer: Result<u64, String> = self.inner.apply("job", job)?;
+        let answer: Result<u64, JobError> = self.inner.apply("job", job)?;
         answer.map_err(|e| anyhow!("job: {e}"))
     }
 

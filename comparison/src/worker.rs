@@ -121,11 +121,17 @@ mod byte_string {
     }
 }
 
+/// Why a job failed, as it travels back from a worker: the error's text (a job's own error types
+/// do not cross the process boundary, their message does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{0}")]
+pub struct JobError(pub String);
+
 /// Runs one job here, in this process (workers call it; so do the in-process modes).
 ///
 /// # Errors
-/// A failed HTTP request.
-pub fn run_job(job: &Job) -> Result<u64, String> {
+/// A failed HTTP request, or a shared-memory job whose file cannot be read.
+pub fn run_job(job: &Job) -> Result<u64, JobError> {
     match job {
         Job::Sum { lo, hi } => Ok(cpu::sum_range(*lo, *hi)),
         Job::Sleep { micros, id } => {
@@ -133,7 +139,7 @@ pub fn run_job(job: &Job) -> Result<u64, String> {
             Ok(*id)
         }
         Job::HttpGet { addr, path } => {
-            crate::io::blocking_get(addr, path).map_err(|e| e.to_string())
+            crate::io::blocking_get(addr, path).map_err(|e| JobError(e.to_string()))
         }
         Job::Payload { data, work } => Ok(payload_checksum(data, *work)),
         Job::Shared {
@@ -141,7 +147,7 @@ pub fn run_job(job: &Job) -> Result<u64, String> {
             offset,
             len,
             work,
-        } => shared_checksum(path, *offset, *len, *work).map_err(|e| format!("{e:#}")),
+        } => shared_checksum(path, *offset, *len, *work).map_err(|e| JobError(format!("{e:#}"))),
     }
 }
 

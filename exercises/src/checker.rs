@@ -130,8 +130,8 @@ fn cargo(subject: Subject) -> Command {
 /// compiler's errors.
 ///
 /// # Errors
-/// The compile errors (or why cargo could not run).
-pub fn build_all(subject: Subject, quiet: bool) -> Result<(), String> {
+/// [`BuildError`]: the compile errors (or why cargo could not run).
+pub fn build_all(subject: Subject, quiet: bool) -> Result<(), BuildError> {
     let mut cmd = cargo(subject);
     cmd.args(["--tests", "--no-run"]);
     if quiet {
@@ -140,13 +140,20 @@ pub fn build_all(subject: Subject, quiet: bool) -> Result<(), String> {
     let out = cmd
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .map_err(|e| BuildError(format!("cannot run cargo: {e}")))?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(compiler_errors(&String::from_utf8_lossy(&out.stderr)))
+        Err(BuildError(compiler_errors(&String::from_utf8_lossy(
+            &out.stderr,
+        ))))
     }
 }
+
+/// Why a build of the exercises' tests failed: the compiler's errors, or why cargo could not run.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct BuildError(pub String);
 
 /// Runs the tests of `ex` against `subject`.
 pub fn run_tests(ex: &Exercise, subject: Subject) -> Outcome {

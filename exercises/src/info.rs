@@ -287,8 +287,8 @@ pub fn in_order() -> impl Iterator<Item = &'static Exercise> {
 /// `hint`, `reset`, `solution` and `watch` all take these forms.
 ///
 /// # Errors
-/// A message naming the closest names when nothing matches.
-pub fn find(query: &str) -> Result<&'static Exercise, String> {
+/// [`NotFound`], whose message names the closest names.
+pub fn find(query: &str) -> Result<&'static Exercise, NotFound> {
     let q = query.trim().trim_end_matches(".rs").to_ascii_lowercase();
     let q = q.rsplit('/').next().unwrap_or(&q).to_owned();
     let by_number = q.strip_prefix("ex").unwrap_or(&q).parse::<u8>().ok();
@@ -314,15 +314,20 @@ pub fn find(query: &str) -> Result<&'static Exercise, String> {
         .take(3)
         .map(|(_, e)| e.name)
         .collect();
-    Err(if close.is_empty() {
+    Err(NotFound(if close.is_empty() {
         format!("no exercise named {query:?}; `list` shows all of them")
     } else {
         format!(
             "no exercise named {query:?}; did you mean: {}?",
             close.join(", ")
         )
-    })
+    }))
 }
+
+/// No exercise answers to a name; the message says which names come closest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotFound(pub String);
 
 /// Levenshtein distance (for "did you mean").
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -385,14 +390,16 @@ mod tests {
 
     #[test]
     fn unknown_names_suggest_close_matches() {
-        let err = find("safe_acess_no_deadlok").unwrap_err();
+        let err = find("safe_acess_no_deadlok").unwrap_err().to_string();
         assert!(
             err.contains("did you mean: ex07_safe_access_no_deadlock"),
             "{err}"
         );
-        let err = find("payment").unwrap_err();
+        let err = find("payment").unwrap_err().to_string();
         assert!(err.contains("ex02_payment_gateway"), "{err}");
-        let err = find("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz").unwrap_err();
+        let err = find("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`list`"), "{err}");
     }
 }

@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 }
 
 fn find(name: &str) -> Result<&'static Exercise, String> {
-    info::find(name)
+    info::find(name).map_err(|e| e.to_string())
 }
 
 /// `cargo run --bin exercises -- check 6`, with the exercise's number.
