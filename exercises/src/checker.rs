@@ -73,7 +73,7 @@ pub enum Outcome {
         /// How many tests ran.
         passed: usize,
         /// Claims the tests could not judge on this machine (`SKIPPED CLAIM: …` lines, written
-        /// by `utilities::testkit::skip_claim`): shown as warnings, never silently.
+        /// by `utilities::claims::skip_claim`): shown as warnings, never silently.
         skipped: Vec<String>,
     },
     /// The code did not compile; the compiler's errors.

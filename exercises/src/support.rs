@@ -146,7 +146,7 @@ pub fn spin(iterations: u64) -> u64 {
 /// The claim fails only when at least two rounds had their cores (the parallel run ≥
 /// `min_speedup + 0.3` cores, at least 1.6; the sequential one ≥ 0.9) and still fell short.
 /// Otherwise the machine was too busy to judge, and the claim is skipped with
-/// `utilities::testkit::skip_claim`: a `SKIPPED CLAIM` line that the checker shows as a warning.
+/// `utilities::claims::skip_claim`: a `SKIPPED CLAIM` line that the checker shows as a warning.
 /// Parallel *structure* is proven separately, whatever the load, by [`busy_threads`].
 ///
 /// The caller holds [`serial`] for the whole test (tests of one file run in parallel: a speedup
@@ -158,7 +158,7 @@ pub fn assert_speedup(what: &str, min_speedup: f64, mut seq: impl FnMut(), mut p
     const ROUNDS: usize = 8;
     let claim = format!("{what} is ≥ {min_speedup}x faster than sequential");
     if cores() < 2 {
-        utilities::testkit::skip_claim(&claim, "only one core");
+        utilities::claims::skip_claim(&claim, "only one core");
         return;
     }
     // A round can judge the claim only if the machine gave the parallel run its cores (CPU time
@@ -179,7 +179,7 @@ pub fn assert_speedup(what: &str, min_speedup: f64, mut seq: impl FnMut(), mut p
         }
     }
     if judged.len() < 2 {
-        utilities::testkit::skip_claim(
+        utilities::claims::skip_claim(
             &claim,
             &format!(
                 "the machine is too busy: the parallel runs got at most {most_cores:.2} cores \

@@ -8,6 +8,7 @@
 //! | [`timeline`] | record spans from threads, tasks or child processes; draw them as a terminal Gantt chart or SVG |
 //! | [`table`] | aligned text tables for results |
 //! | [`gauge`] | the one in-flight gauge: how many are inside now, the high-water mark, the total |
+//! | [`claims`] | `skip_claim`: a timing claim that could not be judged, reported where people see it |
 //! | [`chart`] | SVG bar and line charts for benchmark results |
 //! | `testkit` | helpers for the tests that run the real example binaries (feature `testkit`: members enable it in `[dev-dependencies]` only) |
 //!
@@ -21,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod claims;
 pub mod gauge;
 pub mod output;
 pub mod table;
