@@ -71,20 +71,10 @@ fn a02_rustc_warns_about_an_unused_future() {
         std::fs::create_dir_all(&dir).expect("create the snippet dir");
         let file = dir.join(format!("{name}.rs"));
         std::fs::write(&file, source).expect("write the snippet");
-        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-        let out = std::process::Command::new(&rustc)
-            .args([
-                "--edition",
-                "2024",
-                "--crate-type",
-                "bin",
-                "--emit=metadata",
-            ])
-            .args(["--color", "never", "--out-dir"])
-            .arg(&dir)
+        let out = utilities::testkit::rustc_metadata(&dir)
             .arg(&file)
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {rustc}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run rustc: {e}"));
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stderr).into_owned(),

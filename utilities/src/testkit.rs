@@ -229,6 +229,24 @@ pub use crate::claims::{SKIPPED_CLAIMS_FILE, skip_claim, skipped_claims_log};
 
 pub use crate::timing::cores_used;
 
+/// The toolchain's `rustc` (`$RUSTC`, else `rustc`) set up to type-check one file the way the
+/// compile-fail checks do: edition 2024, a binary crate, metadata only (no codegen), no colours,
+/// output into `out_dir`. Add the file (and any `--extern`) and run it.
+pub fn rustc_metadata(out_dir: &std::path::Path) -> Command {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let mut cmd = Command::new(rustc);
+    cmd.args([
+        "--edition",
+        "2024",
+        "--crate-type",
+        "bin",
+        "--emit=metadata",
+    ])
+    .args(["--color", "never", "--out-dir"])
+    .arg(out_dir);
+    cmd
+}
+
 /// Compiles every `*.rs` file of `<crate_dir>/<ui>` with the toolchain's `rustc` (edition 2024)
 /// and panics, listing every problem, unless each one is **rejected** with the same error codes
 /// and key phrases as the `error[E…]: …` lines of its `.stderr` file next to it.
@@ -281,28 +299,18 @@ pub fn assert_compile_errors(crate_dir: &str, ui: &str, externs: &[&str]) {
         .collect();
     cases.sort();
     assert!(!cases.is_empty(), "no cases in {}", ui_dir.display());
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let update = std::env::var_os("UPDATE_UI").is_some();
     let mut problems = Vec::new();
     for case in &cases {
         let name = case.strip_prefix(crate_dir).unwrap_or(case);
-        let out = Command::new(&rustc)
+        let out = rustc_metadata(&out_dir)
             .current_dir(crate_dir)
-            .args([
-                "--edition",
-                "2024",
-                "--crate-type",
-                "bin",
-                "--emit=metadata",
-            ])
-            .args(["--color", "never", "--crate-name", "ui_case", "--out-dir"])
-            .arg(&out_dir)
-            .arg("-L")
+            .args(["--crate-name", "ui_case", "-L"])
             .arg(format!("dependency={}", deps.display()))
             .args(&extern_args)
             .arg(name)
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {rustc}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run rustc: {e}"));
         let said = normalise_rustc_output(&String::from_utf8_lossy(&out.stderr), crate_dir);
         let name = name.display();
         if out.status.success() {
