@@ -42,6 +42,15 @@ impl RunOutput {
         self
     }
 
+    /// Panics unless the program refused its arguments the way the course's commands do: exit
+    /// status 2, stderr starting with `error: `, and no panic.
+    pub fn assert_usage_error(&self) -> &Self {
+        assert_eq!(self.status.code(), Some(2), "{self:?}");
+        assert!(self.stderr.starts_with("error: "), "{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        self
+    }
+
     /// Panics unless stdout contains `needle`.
     pub fn assert_contains(&self, needle: &str) -> &Self {
         assert!(
