@@ -126,9 +126,51 @@ pub fn cores_used(cpu: Duration, wall: Duration) -> f64 {
     }
 }
 
+/// How many times faster this machine runs `copies` copies of `work` at once (one thread each)
+/// than one copy alone, right now: `copies × t(one) ÷ t(all at once)`.
+///
+/// About 2.0 on two free cores. A process can *get* two cores (CPU time ÷ wall time ≈ 2) and
+/// still not get two cores' worth of work: two hyperthreads of one physical core, or a
+/// hypervisor that takes the virtual CPUs away from time to time, let two threads run at once
+/// at half speed each. Then `cores_used` reads 2.0 and this reads about 1.1, so a speedup claim
+/// can only be judged where this shows the machine can deliver it. Pass the timing of one copy
+/// if you already have it (`one`), or `None` to measure it here.
+pub fn parallel_capacity(copies: usize, one: Option<Duration>, work: &(impl Fn() + Sync)) -> f64 {
+    let one = one.unwrap_or_else(|| timed(work).1);
+    let (_, together) = timed(|| {
+        std::thread::scope(|s| {
+            for _ in 0..copies {
+                s.spawn(work);
+            }
+        });
+    });
+    #[allow(clippy::cast_precision_loss, reason = "a copy count is small")]
+    let copies = copies as f64;
+    copies * one.as_secs_f64() / together.as_secs_f64().max(1e-9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_capacity_sees_two_cores_or_one() {
+        // Two copies of a sleep overlap fully (capacity ≈ 2) whatever the load; two copies
+        // that take turns on one lock cannot overlap (capacity ≈ 1). The second case is what
+        // a machine with two busy-but-shared cores looks like to this probe.
+        let sleep = || std::thread::sleep(Duration::from_millis(40));
+        let free = parallel_capacity(2, None, &sleep);
+        assert!(free > 1.6, "two sleeps at once: capacity {free:.2}");
+        let turn = std::sync::Mutex::new(());
+        let one_at_a_time = || {
+            let _t = turn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::thread::sleep(Duration::from_millis(40));
+        };
+        let shared = parallel_capacity(2, None, &one_at_a_time);
+        assert!(shared < 1.3, "two turns on one lock: capacity {shared:.2}");
+    }
 
     #[test]
     fn formats_durations_in_the_right_unit() {
