@@ -5,12 +5,12 @@
 //! Timing on a shared 2-core machine is noisy: each claim gets up to 3 runs. When every run
 //! misses, the machine is asked whether it could have shown the speedup: two copies of a CPU
 //! loop are run at once and timed against one
-//! ([`utilities::timing::parallel_capacity`]). A machine that is busy, or whose two cores are
+//! ([`utilities::testkit::two_core_capacity`]). A machine that is busy, or whose two cores are
 //! hyperthreads of one or are taken away by a hypervisor, runs them barely faster than one after
 //! another: the claim cannot be judged now and is reported with `skip_claim`. On a machine that
 //! runs them about twice as fast, a miss fails.
 
-use utilities::testkit::{run_with_env, seconds_on_line, skip_claim};
+use utilities::testkit::{run_with_env, seconds_on_line, skip_claim, two_core_capacity};
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
@@ -21,15 +21,6 @@ fn load_average() -> f64 {
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse().ok())
         .unwrap_or(0.0)
-}
-
-/// About 100 ms of CPU work that the optimiser cannot remove.
-fn cpu_loop() {
-    let mut acc: u64 = 1;
-    for i in 0..60_000_000_u64 {
-        acc = acc.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
-    }
-    std::hint::black_box(acc);
 }
 
 /// Asserts `ratio() < bound` on one of up to 3 runs, or skips the claim when the machine shows
@@ -49,7 +40,7 @@ fn assert_speedup(claim: &str, bound: f64, mut ratio: impl FnMut() -> f64) {
     }
     // The speedup the claim needs (1 ÷ bound), plus a margin for a one-sample probe.
     let needed = 1.0 / bound + 0.3;
-    let capacity = utilities::timing::parallel_capacity(2, None, &cpu_loop);
+    let capacity = two_core_capacity();
     let load = load_average();
     assert!(
         capacity < needed,

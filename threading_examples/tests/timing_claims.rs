@@ -9,7 +9,9 @@ mod common;
 
 use common::{after, float_after};
 use std::sync::{Mutex, PoisonError};
-use utilities::testkit::{numbers_after, run_ok as run, seconds_on_line, skip_claim};
+use utilities::testkit::{
+    numbers_after, run_ok as run, seconds_on_line, skip_claim, two_core_capacity,
+};
 
 /// Tests that measure CPU time take this lock, so they never compete with each other.
 static CPU: Mutex<()> = Mutex::new(());
@@ -75,6 +77,19 @@ fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
     );
     // The speedup is judged only on runs whose threads got their cores.
     let judged: Vec<_> = tries.iter().filter(|&&(_, c)| c >= BUSY_BELOW).collect();
+    // Getting two cores is not getting two cores' worth of work (hyperthreads of one core, a
+    // hypervisor taking the CPUs): ask the machine before failing, or before blaming it.
+    let capacity = two_core_capacity();
+    // Threads that never used more than one core on a machine that can run two copies of a CPU
+    // loop about twice as fast: they run one after the other (the moments at once above also
+    // come from the rayon and pinned runs, so they cannot tell).
+    let most = tries.iter().map(|&(_, c)| c).fold(0.0, f64::max);
+    assert!(
+        !(most < 1.2 && capacity >= 1.7),
+        "the two threads used at most {most:.2} cores in every run, although two copies of a \
+         CPU loop ran {capacity:.2}x faster than one: do they run one after the other? \
+         (speedup, cores): {tries:?}"
+    );
     if judged.is_empty() {
         skip_claim(
             "t14: two threads are >= 1.3x faster than one on 2 cores",
@@ -84,7 +99,20 @@ fn t14_cpu_threads_run_at_the_same_time_without_a_gil() {
         );
         return;
     }
-    panic!("no speedup >= 1.3 though the threads got their cores (speedup, cores): {judged:?}");
+    if capacity < 1.5 {
+        skip_claim(
+            "t14: two threads are >= 1.3x faster than one on 2 cores",
+            &format!(
+                "two copies of a CPU loop ran only {capacity:.2}x faster than one on this \
+                 machine now (speedup, cores): {tries:?}"
+            ),
+        );
+        return;
+    }
+    panic!(
+        "no speedup >= 1.3 though the threads got their cores and two copies of a CPU loop ran \
+         {capacity:.2}x faster than one (speedup, cores): {judged:?}"
+    );
 }
 
 /// The claims of one t15 run that hold on any machine; returns the two wall-clock ratios that
@@ -173,6 +201,18 @@ fn t15_simulated_gil_gives_pythons_result() {
             if decided[k] {
                 continue;
             }
+            // The speedup claim (k = 0) also needs a machine that can run two copies of a CPU
+            // loop about twice as fast; asked only when the claim would fail.
+            if judgeable && !holds && k == 0 {
+                let capacity = two_core_capacity();
+                if capacity < 1.5 {
+                    notes[k].push(format!(
+                        "{note}, but two copies of a CPU loop ran only {capacity:.2}x faster \
+                         than one"
+                    ));
+                    continue;
+                }
+            }
             if judgeable {
                 assert!(holds, "{}: {note}\n{s}", claims[k]);
                 decided[k] = true;
@@ -188,7 +228,7 @@ fn t15_simulated_gil_gives_pythons_result() {
         if !decided[k] {
             skip_claim(
                 claims[k],
-                &format!("the runs never got the cores: {}", notes[k].join("; ")),
+                &format!("the machine could not show it: {}", notes[k].join("; ")),
             );
         }
     }
@@ -199,19 +239,40 @@ fn t07_the_lock_costs_more_than_the_atomic() {
     let _cpu = CPU.lock().unwrap_or_else(PoisonError::into_inner);
     // Each figure is the cheapest of 3 runs inside the binary, in CPU time, which time given to
     // other programs does not inflate. A lock and unlock per increment costs several atomic
-    // adds (3× to 8× measured here, idle or loaded), so 1.5× leaves a margin.
-    let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
-    let s = &out.stdout;
-    let mutex = float_after(after(s, "Mutex, best of 3:"), "(CPU time");
-    let atomic = float_after(after(s, "Atomic, best of 3:"), "(CPU time");
-    assert!(
-        mutex >= atomic,
-        "CPU time: mutex {mutex} s, atomic {atomic} s\n{s}"
-    );
-    // The ratio the binary prints is computed from the unrounded times.
-    let ratio = float_after(s, "The lock costs");
-    assert!(
-        ratio > 1.5,
-        "the lock should cost more than the atomic: {ratio}×\n{s}"
-    );
+    // adds when the two threads queue for the lock (3× to 8× measured here), so 1.5× leaves a
+    // margin. When the machine runs the two threads in turns, they never queue, and an
+    // uncontended lock costs only about two atomic operations: up to 3 runs, and the claim is
+    // judged only on runs whose mutex threads ran at the same time (CPU ÷ wall ≥ 1.5).
+    let claim = "t07: the lock costs > 1.5× the CPU time of the atomic";
+    let mut seen = Vec::new(); // (ratio, cores the mutex run got)
+    for _ in 0..3 {
+        let out = run(env!("CARGO_BIN_EXE_t07_lock_fixes_race"), 0.1);
+        let s = &out.stdout;
+        let mutex_line = after(s, "Mutex, best of 3:");
+        let mutex = float_after(mutex_line, "(CPU time");
+        let atomic = float_after(after(s, "Atomic, best of 3:"), "(CPU time");
+        assert!(
+            mutex >= atomic,
+            "CPU time: mutex {mutex} s, atomic {atomic} s\n{s}"
+        );
+        let wall = float_after(mutex_line, "Time taken:");
+        // The ratio the binary prints is computed from the unrounded times.
+        let ratio = float_after(s, "The lock costs");
+        if ratio > 1.5 {
+            return;
+        }
+        seen.push((ratio, mutex / wall.max(1e-9)));
+    }
+    let contended: Vec<_> = seen.iter().filter(|&&(_, cores)| cores >= 1.5).collect();
+    if contended.is_empty() {
+        skip_claim(
+            claim,
+            &format!(
+                "the mutex threads never ran at the same time, so they never queued for the \
+                 lock (ratio, cores): {seen:.2?}"
+            ),
+        );
+        return;
+    }
+    panic!("{claim}: not in any run, though the threads ran at once (ratio, cores): {seen:.2?}");
 }

@@ -238,6 +238,22 @@ pub use crate::claims::{SKIPPED_CLAIMS_FILE, skip_claim, skipped_claims_log};
 
 pub use crate::timing::cores_used;
 
+/// How many times faster this machine runs two copies of a CPU loop (about 0.1–0.3 s each) at
+/// once than one, right now ([`crate::timing::parallel_capacity`]): about 2.0 on two free
+/// cores; about 1.0–1.2 on a busy machine, or one whose two cores are hyperthreads of one, or are
+/// taken away by a hypervisor. Ask it before failing a speedup claim: a machine that reads low
+/// cannot show the speedup, and the claim is skipped with that figure.
+pub fn two_core_capacity() -> f64 {
+    fn cpu_loop() {
+        let mut acc: u64 = 1;
+        for i in 0..60_000_000_u64 {
+            acc = acc.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
+        }
+        std::hint::black_box(acc);
+    }
+    crate::timing::parallel_capacity(2, None, &cpu_loop)
+}
+
 /// The toolchain's `rustc` (`$RUSTC`, else `rustc`) set up to type-check one file the way the
 /// compile-fail checks do: edition 2024, a binary crate, metadata only (no codegen), no colours,
 /// output into `out_dir`. Add the file (and any `--extern`) and run it.
