@@ -7,6 +7,14 @@
 //! pairs in the same round compares the same one. And CPU time ÷ wall time says whether the
 //! work got the cores it needed: when it did not, the honest answer is "inconclusive (machine
 //! busy: got 0.7 of 2 cores)", never a confident "missed" (or an impossible 121 % efficiency).
+//!
+//! "Got fewer cores than it could use" has two causes, and only one is the machine's fault. A
+//! process pool fed with large payloads leaves its workers idle while the parent copies the next
+//! job: it *uses* 1.5 of 2 cores on a quiet machine, and that is its result, not noise. So each
+//! sample also records how long runnable tasks on the machine waited for a CPU (Linux's CPU
+//! pressure, `/proc/pressure/cpu`, "some"). A sample short of cores while nothing waited for a
+//! CPU left the cores idle itself and is judged; only one short of cores while tasks queued for
+//! a CPU is "machine busy". Without pressure information every short sample counts as busy.
 
 use std::fmt;
 use std::time::Instant;
@@ -22,6 +30,11 @@ pub const CORES_GOT_ENOUGH: f64 = 0.85;
 /// programs (no program runs faster than its cores allow).
 pub const IMPOSSIBLE_MARGIN: f64 = 1.03;
 
+/// Below this share of the wall time spent with a runnable task waiting for a CPU, nothing on
+/// the machine was short of cores: a mode that used fewer cores than it could left them idle
+/// itself (waiting for its own pipes, its own parent), and its figure can be judged.
+pub const QUIET_WAIT: f64 = 0.10;
+
 /// One timed run: wall seconds and the CPU seconds spent by this process (every thread), its
 /// reaped children and the named worker processes during it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -30,9 +43,21 @@ pub struct Sample {
     pub wall: f64,
     /// CPU time, seconds (user + system).
     pub cpu: f64,
+    /// Seconds during which at least one runnable task on the machine waited for a CPU (CPU
+    /// pressure "some"); `None` where the kernel does not report it.
+    pub waited: Option<f64>,
 }
 
 impl Sample {
+    /// A sample without CPU-pressure information.
+    pub fn new(wall: f64, cpu: f64) -> Self {
+        Self {
+            wall,
+            cpu,
+            waited: None,
+        }
+    }
+
     /// Cores' worth of CPU the run got: CPU ÷ wall.
     pub fn cores(&self) -> f64 {
         if self.wall > 0.0 {
@@ -41,6 +66,29 @@ impl Sample {
             0.0
         }
     }
+
+    /// Share of the wall time during which some runnable task waited for a CPU.
+    pub fn wait_share(&self) -> Option<f64> {
+        let w = self.waited?;
+        (self.wall > 0.0).then(|| (w / self.wall).max(0.0))
+    }
+}
+
+/// Seconds of CPU pressure so far: the `some … total=` microseconds of `/proc/pressure/cpu`
+/// (time during which at least one runnable task waited for a CPU); `None` without PSI.
+pub fn cpu_waited_now() -> Option<f64> {
+    parse_pressure(&std::fs::read_to_string("/proc/pressure/cpu").ok()?)
+}
+
+/// The `some` line's `total=` of a pressure file, in seconds.
+pub fn parse_pressure(text: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.starts_with("some "))?;
+    let us: f64 = line
+        .split_whitespace()
+        .find_map(|f| f.strip_prefix("total="))?
+        .parse()
+        .ok()?;
+    Some(us * 1e-6)
 }
 
 /// CPU time (seconds) of this process so far, plus its reaped children, plus the live processes
@@ -62,7 +110,9 @@ pub fn children_cpu() -> f64 {
     tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
-/// CPU seconds of a live process's main thread, from `/proc/<pid>/schedstat` (0 when gone).
+/// CPU seconds of a live process's main thread, from `/proc/<pid>/schedstat` (nanoseconds on a
+/// CPU; 0 when gone). A pool worker runs its tasks on its main thread, so this is all of its
+/// work; unlike `getrusage`, it sees a process that is not (yet) reaped.
 pub fn pid_cpu(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/schedstat"))
         .ok()
@@ -79,12 +129,14 @@ pub fn pid_cpu(pid: u32) -> f64 {
 /// # Errors
 /// Whatever `f` returns.
 pub fn sample<T>(pids: &[u32], f: impl FnOnce() -> Result<T>) -> Result<(T, Sample)> {
+    let waited0 = cpu_waited_now();
     let cpu0 = cpu_now(pids);
     let start = Instant::now();
     let value = f()?;
     let wall = start.elapsed().as_secs_f64();
     let cpu = (cpu_now(pids) - cpu0).max(0.0);
-    Ok((value, Sample { wall, cpu }))
+    let waited = waited0.zip(cpu_waited_now()).map(|(a, b)| (b - a).max(0.0));
+    Ok((value, Sample { wall, cpu, waited }))
 }
 
 /// One mode of an interleaved measurement.
@@ -145,6 +197,19 @@ impl Series {
     /// Median cores got (CPU ÷ wall).
     pub fn cores_got(&self) -> f64 {
         crate::stats::median(&self.samples.iter().map(Sample::cores).collect::<Vec<_>>())
+    }
+
+    /// Why this series cannot be judged: `Some` when most of its samples were short of the
+    /// cores it needs while the machine was busy (see [`got_enough`]); the figures are those of
+    /// the short samples.
+    pub fn busy(&self, of: usize) -> Option<Busy> {
+        let short: Vec<&Sample> = self
+            .samples
+            .iter()
+            .filter(|s| !got_enough(s, self.needs))
+            .collect();
+        (!short.is_empty() && short.len() * 2 > self.samples.len())
+            .then(|| Busy::of_samples(&short, self.needs, of))
     }
 }
 
@@ -252,9 +317,40 @@ pub fn paired_ratios(base: &Series, mode: &Series, clean: bool) -> Vec<f64> {
         .collect()
 }
 
-/// True when a sample got at least [`CORES_GOT_ENOUGH`] of the cores its mode needs.
+/// True when a sample can judge its mode: it got at least [`CORES_GOT_ENOUGH`] of the cores
+/// the mode needs, or it got fewer but nothing on the machine waited for a CPU meanwhile (wait
+/// share below [`QUIET_WAIT`]): the cores were free and the mode left them idle itself.
 pub fn got_enough(s: &Sample, needs: f64) -> bool {
-    s.cores() >= CORES_GOT_ENOUGH * needs
+    s.cores() >= CORES_GOT_ENOUGH * needs || s.wait_share().is_some_and(|w| w < QUIET_WAIT)
+}
+
+/// Same-round pairs of `base` and `mode` that cannot judge a speedup: `None` when at least half
+/// of the rounds had both sides judgeable; else why (the mode's reason first, then the
+/// baseline's, else the short samples of the unclean rounds), and whether the baseline itself
+/// was short in most rounds (which makes a speedup look too good).
+pub fn pairs_busy(base: &Series, mode: &Series, of: usize) -> Option<(Busy, bool)> {
+    let rounds = mode.samples.len().min(base.samples.len());
+    let clean = paired_ratios(base, mode, true).len();
+    if clean > 0 && clean * 2 >= rounds.max(1) {
+        return None;
+    }
+    let base_busy = base.busy(of);
+    let busy = mode.busy(of).or(base_busy).unwrap_or_else(|| {
+        let short = |se: &Series| -> Vec<Sample> {
+            se.samples
+                .iter()
+                .filter(|s| !got_enough(s, se.needs))
+                .copied()
+                .collect()
+        };
+        let (m, b) = (short(mode), short(base));
+        if m.is_empty() {
+            Busy::of_samples(&b.iter().collect::<Vec<_>>(), base.needs, of)
+        } else {
+            Busy::of_samples(&m.iter().collect::<Vec<_>>(), mode.needs, of)
+        }
+    });
+    Some((busy, base_busy.is_some()))
 }
 
 /// Why a figure cannot be judged: the program got `got` cores' worth of CPU where it needed
@@ -267,6 +363,23 @@ pub struct Busy {
     pub needed: f64,
     /// Cores of the machine.
     pub of: usize,
+    /// Share of the time during which some runnable task waited for a CPU (`None`: unknown).
+    pub waited: Option<f64>,
+}
+
+impl Busy {
+    /// The reason from the short samples of a mode that needs `needs` cores: their median cores
+    /// got and median wait share.
+    pub fn of_samples(short: &[&Sample], needs: f64, of: usize) -> Self {
+        let got = crate::stats::median(&short.iter().map(|s| s.cores()).collect::<Vec<_>>());
+        let waits: Vec<f64> = short.iter().filter_map(|s| s.wait_share()).collect();
+        Self {
+            got: if got.is_nan() { 0.0 } else { got },
+            needed: needs.min(of as f64).max(0.0),
+            of,
+            waited: (!waits.is_empty()).then(|| crate::stats::median(&waits)),
+        }
+    }
 }
 
 impl fmt::Display for Busy {
@@ -285,7 +398,12 @@ impl fmt::Display for Busy {
 /// [`CORES_GOT_ENOUGH`] of them (`got` = CPU ÷ wall), on a machine of `of` cores.
 pub fn classify(got: f64, needed: f64, of: usize) -> Option<Busy> {
     let needed = needed.min(of as f64).max(0.0);
-    (got < CORES_GOT_ENOUGH * needed).then_some(Busy { got, needed, of })
+    (got < CORES_GOT_ENOUGH * needed).then_some(Busy {
+        got,
+        needed,
+        of,
+        waited: None,
+    })
 }
 
 /// How a target came out on this run.
@@ -362,13 +480,7 @@ pub fn probe_cores(threads: usize, for_ms: u64) -> f64 {
         });
         Ok(())
     })
-    .unwrap_or((
-        (),
-        Sample {
-            wall: 1.0,
-            cpu: 0.0,
-        },
-    ));
+    .unwrap_or(((), Sample::new(1.0, 0.0)));
     s.cores()
 }
 
@@ -386,20 +498,30 @@ pub struct Micro {
     /// Cores the machine gave around the measurement (the smaller of a short spin on every core
     /// just before and just after it).
     pub machine_cores: f64,
-    /// Set when the machine was busy.
+    /// Share of the measurement during which some runnable task waited for a CPU (`None`:
+    /// unknown).
+    pub waited: Option<f64>,
+    /// Set when the machine was busy: the probes were short of cores and, where the kernel
+    /// reports CPU pressure, tasks waited for a CPU during the samples themselves.
     pub busy: Option<Busy>,
 }
 
 impl Micro {
-    /// Figures of `us` (microseconds), with the probe's verdict.
-    pub fn new(us: Vec<f64>, probe: f64, cores: usize) -> Self {
+    /// Figures of `us` (microseconds), judged by the probe (`probe` cores of `cores`) and by the
+    /// share of the measurement during which tasks waited for a CPU (`waited`): a low probe
+    /// with nothing waiting during the samples means the samples themselves were not disturbed.
+    pub fn new(us: Vec<f64>, probe: f64, cores: usize, waited: Option<f64>) -> Self {
+        let busy = classify(probe, cores as f64, cores)
+            .filter(|_| waited.is_none_or(|w| w >= QUIET_WAIT))
+            .map(|b| Busy { waited, ..b });
         Self {
             samples: us.len(),
             p50: percentile(&us, 50.0),
             p90: percentile(&us, 90.0),
             p99: percentile(&us, 99.0),
             machine_cores: probe,
-            busy: classify(probe, cores as f64, cores),
+            waited,
+            busy,
         }
     }
 }
@@ -409,7 +531,16 @@ mod tests {
     use super::*;
 
     fn s(wall: f64, cpu: f64) -> Sample {
-        Sample { wall, cpu }
+        Sample::new(wall, cpu)
+    }
+
+    /// A sample with CPU pressure: `waited` seconds during which some task waited for a CPU.
+    fn sw(wall: f64, cpu: f64, waited: f64) -> Sample {
+        Sample {
+            wall,
+            cpu,
+            waited: Some(waited),
+        }
     }
 
     fn series(key: &str, needs: f64, samples: Vec<Sample>) -> Series {
@@ -518,5 +649,77 @@ mod tests {
     fn cpu_time_is_counted_for_the_sample() {
         let (_, s) = sample(&[], || Ok(crate::cpu::sum_range(0, 20_000_000))).unwrap();
         assert!(s.cpu > 0.0 && s.wall > 0.0, "{s:?}");
+    }
+
+    #[test]
+    fn reads_cpu_pressure_totals() {
+        let text = "some avg10=0.16 avg60=1.46 avg300=7.44 total=3517326603\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+        assert_eq!(parse_pressure(text), Some(3517.326603));
+        assert_eq!(parse_pressure("full avg10=0.00 total=5\n"), None);
+        assert_eq!(parse_pressure(""), None);
+    }
+
+    #[test]
+    fn a_mode_that_leaves_cores_idle_on_a_quiet_machine_is_judged_not_busy() {
+        // The published run's process pool with 1 KiB payloads: 1.5 of 2 cores, because the
+        // parent copies one job at a time, while nothing on the machine waited for a CPU.
+        let pool = series("process_pool", 2.0, vec![sw(1.0, 1.5, 0.01); 5]);
+        assert!(got_enough(&pool.samples[0], 2.0));
+        assert_eq!(pool.busy(2), None);
+        // The same figure while tasks queued for a CPU 40 % of the time: the machine was busy.
+        let busy = series("process_pool", 2.0, vec![sw(1.0, 1.5, 0.4); 5]);
+        let why = busy.busy(2).expect("short of cores while tasks waited");
+        assert_eq!(why.to_string(), "machine busy: got 1.5 of 2 cores");
+        assert_eq!(why.waited, Some(0.4));
+        // Without pressure information a short sample stays busy (the cautious answer).
+        let unknown = series("process_pool", 2.0, vec![s(1.0, 1.5); 5]);
+        assert!(unknown.busy(2).is_some());
+    }
+
+    #[test]
+    fn a_one_core_mode_is_never_busy_for_getting_its_one_core() {
+        for cpu in [0.86, 0.95, 1.0, 1.2] {
+            let seq = series("sequential", 1.0, vec![s(1.0, cpu); 5]);
+            assert_eq!(seq.busy(2), None, "{cpu} of 1 core");
+            let pool1 = series("process_pool_1", 1.0, vec![s(1.0, cpu); 5]);
+            assert_eq!(pairs_busy(&seq, &pool1, 2), None, "{cpu} of 1 core");
+        }
+        // and when it is short, the reason says what it got, below its one core
+        let slow = series("sequential", 1.0, vec![s(1.0, 0.5); 5]);
+        assert_eq!(
+            slow.busy(2).map(|b| b.to_string()).as_deref(),
+            Some("machine busy: got 0.5 of 1 core")
+        );
+    }
+
+    #[test]
+    fn pairs_name_the_short_side_even_when_neither_is_short_in_most_rounds() {
+        // rounds 1-2: the mode was short, rounds 3-4 the baseline: no clean majority of pairs
+        let base = series(
+            "seq",
+            1.0,
+            vec![s(1.0, 1.0), s(1.0, 1.0), s(2.0, 0.5), s(2.0, 0.5)],
+        );
+        let mode = series(
+            "thr",
+            2.0,
+            vec![s(1.0, 0.8), s(1.0, 0.8), s(0.5, 1.0), s(0.5, 1.0)],
+        );
+        let (why, base_busy) = pairs_busy(&base, &mode, 2).expect("no clean majority");
+        assert!(!base_busy);
+        assert_eq!(why.to_string(), "machine busy: got 0.8 of 2 cores");
+        let slow = series("seq", 1.0, vec![s(2.0, 0.5); 4]);
+        let (why, base_busy) = pairs_busy(&slow, &mode, 2).expect("baseline short");
+        assert!(base_busy);
+        assert_eq!(why.to_string(), "machine busy: got 0.2 of 1 core");
+    }
+
+    #[test]
+    fn micro_figures_are_busy_only_when_tasks_waited_during_the_samples() {
+        let us = vec![10.0; 100];
+        assert!(Micro::new(us.clone(), 1.0, 2, None).busy.is_some());
+        assert!(Micro::new(us.clone(), 1.0, 2, Some(0.3)).busy.is_some());
+        assert!(Micro::new(us.clone(), 1.0, 2, Some(0.02)).busy.is_none());
+        assert!(Micro::new(us, 1.95, 2, Some(0.3)).busy.is_none());
     }
 }

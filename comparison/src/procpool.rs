@@ -44,6 +44,18 @@ impl ProcessPool {
         Ok(Self { inner })
     }
 
+    /// Like [`ProcessPool::new`], with workers started from `program` (a binary that calls
+    /// [`crate::worker_entry`] first, like every comparison binary) instead of this executable:
+    /// a test harness cannot serve as a worker itself.
+    ///
+    /// # Errors
+    /// When a worker cannot be started.
+    pub fn with_program(n: usize, program: std::path::PathBuf) -> Result<Self> {
+        let inner = pool::ProcessPool::with_program(n.max(1), TASKS, Some(program))?
+            .drop_timeout(Duration::from_secs(30));
+        Ok(Self { inner })
+    }
+
     /// Number of worker processes.
     pub fn size(&self) -> usize {
         self.inner.size()

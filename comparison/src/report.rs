@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::measure::{self, Busy, Series, Spread, Status};
+use crate::measure::{self, Series, Spread, Status};
 use crate::stats::{self, Measured};
 
 /// One measured mode of a workload.
@@ -125,18 +125,11 @@ impl Row {
         self.clean_rounds = Some(clean.len());
         let usable = me.needs.min(cores as f64).max(1.0);
         // Which side lacked cores matters: a slowed mode only makes its speedup pessimistic,
-        // a slowed baseline makes it optimistic (a "met" could be false).
-        let (busy, base_busy) = if enough {
-            (None, false)
-        } else {
-            let base = measure::classify(base.cores_got(), base.needs, cores);
-            let mode = measure::classify(me.cores_got(), me.needs, cores);
-            let either = mode.or(base).or(Some(Busy {
-                got: me.cores_got(),
-                needed: me.needs.min(cores as f64),
-                of: cores,
-            }));
-            (either, base.is_some())
+        // a slowed baseline makes it optimistic (a "met" could be false). A side that used
+        // fewer cores while nothing waited for a CPU is not "busy": that is its own figure.
+        let (busy, base_busy) = match measure::pairs_busy(base, me, cores) {
+            Some((b, base)) if !enough => (Some(b), base),
+            _ => (None, false),
         };
         self.baseline_busy = base_busy;
         let impossible = measure::impossible_speedup(spread.p50, usable.max(cores as f64));

@@ -189,7 +189,7 @@ mod tests {
             needs,
             samples: samples
                 .iter()
-                .map(|&(wall, cpu)| Sample { wall, cpu })
+                .map(|&(wall, cpu)| Sample::new(wall, cpu))
                 .collect(),
             checksum: 1,
         }

@@ -46,13 +46,19 @@ impl Op {
 
 impl Bench {
     /// Samples of one operation, judged by the cores the machine gave just before and just
-    /// after (the smaller of two probes): `measure` runs between the probes.
+    /// after (the smaller of two probes: `measure` runs between them) and by whether tasks
+    /// waited for a CPU while the samples were taken (CPU pressure).
     fn micro_of(&self, label: &str, measure: impl FnOnce() -> Result<Vec<f64>>) -> Result<Micro> {
         self.progress.step(label);
         let before = measure::probe_cores(self.cfg.cores, 30);
-        let us = measure()?;
+        let (us, sample) = measure::sample(&[], measure)?;
         let after = measure::probe_cores(self.cfg.cores, 30);
-        Ok(Micro::new(us, before.min(after), self.cfg.cores))
+        Ok(Micro::new(
+            us,
+            before.min(after),
+            self.cfg.cores,
+            sample.wait_share(),
+        ))
     }
 
     pub(crate) fn part_spawn(&mut self) -> Result<()> {
@@ -201,7 +207,7 @@ impl Bench {
             if let (Some(v), Some((mode, label))) = (&py, o.python)
                 && let Some(xs) = python::samples(v, mode)
             {
-                let pm = Micro::new(xs.iter().map(|x| x * 1e6).collect(), probe, cfg.cores);
+                let pm = Micro::new(xs.iter().map(|x| x * 1e6).collect(), probe, cfg.cores, None);
                 row.with_python(if label.is_empty() { mode } else { label }, pm.p50);
                 row.python_micro = Some(pm);
             }
