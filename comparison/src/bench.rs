@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
 use crate::cli::{Args, Config, Part};
+use crate::measure::Series;
 use crate::procpool::ProcessPool;
 use crate::python;
 use crate::report::{Machine, Report, Row, Section, percent, s3, times};
@@ -95,7 +96,7 @@ pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -
         header.push("cores got");
     }
     if with_py {
-        header.extend([python_header, "Py speedup", "Python/Rust"]);
+        header.extend([python_header, "Py speedup", "Python/Rust (p10–p90)"]);
     }
     header.push("note");
     let mut t = utilities::Table::new(header);
@@ -121,7 +122,7 @@ pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -
             });
         }
         if with_py {
-            cells.extend([opt_s3(r.python), times(r.python_speedup), times(r.ratio)]);
+            cells.extend([opt_s3(r.python), times(r.python_speedup), r.ratio_text()]);
         }
         let note = match &r.inconclusive {
             Some(why) if r.note.is_empty() => format!("inconclusive ({why})"),
@@ -132,6 +133,55 @@ pub(crate) fn timed_table(rows: &[Row], python_header: &str, efficiency: bool) -
         t.row(cells);
     }
     t.to_string()
+}
+
+/// Python's side of a part in the rounds: one run of its script per round, after the Rust
+/// modes (A B C Py, A B C Py, …), so each Python/Rust ratio pairs runs taken moments apart.
+pub(crate) struct PyRounds {
+    runs: std::cell::RefCell<Vec<Option<Value>>>,
+}
+
+impl PyRounds {
+    pub(crate) fn new() -> Self {
+        Self {
+            runs: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The runs of the measured rounds (warm-up rounds dropped), or `None` when Python did not
+    /// run or one of its runs failed (its columns are then skipped).
+    pub(crate) fn measured(self, warmup: usize) -> Option<Vec<Value>> {
+        let runs = self.runs.into_inner();
+        if runs.len() <= warmup {
+            return None;
+        }
+        runs.into_iter().skip(warmup).collect()
+    }
+
+    /// One Python mode across the measured runs (seconds × `scale`), as a series that pairs
+    /// round by round with the Rust modes, and its checksum (the same in every run, else
+    /// `None`).
+    pub(crate) fn series(runs: &[Value], mode: &str, scale: f64) -> Option<(Series, Option<u64>)> {
+        let mut samples = Vec::with_capacity(runs.len());
+        let mut sums = Vec::with_capacity(runs.len());
+        for v in runs {
+            let (t, sum) = python::mode(v, mode)?;
+            samples.push(crate::measure::Sample::new(t * scale, 0.0));
+            sums.push(sum);
+        }
+        let checksum = sums
+            .first()
+            .copied()
+            .flatten()
+            .filter(|c| sums.iter().all(|s| *s == Some(*c)));
+        let series = Series {
+            key: mode.to_owned(),
+            needs: 0.0,
+            samples,
+            checksum: checksum.unwrap_or_default(),
+        };
+        Some((series, checksum))
+    }
 }
 
 /// The 1-minute load average (`/proc/loadavg`), or NaN when unavailable.
@@ -214,6 +264,29 @@ impl Bench {
                 None
             }
         }
+    }
+
+    /// The Python mode of a part's rounds: runs `script` with `args(i)` (i = the how-many-th
+    /// run, warm-up included; each run does one sample per Python mode) and keeps its JSON in
+    /// `py`. `None` without Python. After a failed run the later rounds skip Python.
+    pub(crate) fn py_mode<'a>(
+        &'a self,
+        py: &'a PyRounds,
+        script: &'a str,
+        args: impl Fn(usize) -> Vec<String> + 'a,
+    ) -> Option<crate::measure::Mode<'a>> {
+        self.python.as_ref()?;
+        Some(crate::measure::Mode::new("python", 0.0, move || {
+            let i = py.runs.borrow().len();
+            let failed = py.runs.borrow().iter().any(Option::is_none);
+            let v = if failed {
+                None
+            } else {
+                self.py(script, &args(i))
+            };
+            py.runs.borrow_mut().push(v);
+            Ok(0)
+        }))
     }
 
     pub(crate) fn push(&mut self, mut section: Section) {
@@ -325,6 +398,54 @@ mod tests {
             checksum: Some(checksum),
             ..Row::default()
         }
+    }
+
+    #[test]
+    fn python_runs_of_the_rounds_pair_with_the_rust_samples_of_the_same_round() {
+        let run = |seq: f64, thr: f64| {
+            serde_json::json!({"modes": {
+                "sequential": {"samples": [seq], "checksum": 45},
+                "threads": {"samples": [thr], "checksum": 45},
+            }})
+        };
+        // a warm-up run, then three rounds; round 2 was slow for everybody
+        let py = PyRounds::new();
+        py.runs.borrow_mut().extend([
+            Some(run(9.0, 9.0)),
+            Some(run(1.0, 1.0)),
+            Some(run(2.0, 2.0)),
+            Some(run(1.0, 1.1)),
+        ]);
+        let runs = py.measured(1).expect("three measured runs");
+        let (seq, sum) = PyRounds::series(&runs, "sequential", 10.0).unwrap();
+        assert_eq!(sum, Some(45));
+        assert_eq!(seq.walls(), [10.0, 20.0, 10.0], "scaled, warm-up dropped");
+        let (thr, _) = PyRounds::series(&runs, "threads", 10.0).unwrap();
+        let rust = |walls: &[f64]| Series {
+            key: "threads".into(),
+            needs: 2.0,
+            samples: walls
+                .iter()
+                .map(|&w| crate::measure::Sample::new(w, w))
+                .collect(),
+            checksum: 45,
+        };
+        let mut row = Row::default();
+        row.with_python_rounds("threads", &thr, &rust(&[0.1, 0.2, 0.1]), Some(&seq));
+        let sp = row.ratio_spread.expect("spread");
+        // same-round pairs: 10/0.1, 20/0.2, 11/0.1 (not 11/0.1 against the median of 0.1)
+        assert_eq!(sp.n, 3);
+        assert!(
+            (sp.p50 - 100.0).abs() < 1e-9 && (sp.p90 - 108.0).abs() < 1e-9,
+            "{sp:?}"
+        );
+        assert_eq!(row.ratio_text(), "100.0× (100.0–108.0)");
+        assert!((row.python.unwrap() - 11.0).abs() < 1e-9);
+        // a failed Python run skips the columns instead of mixing rounds
+        let failed = PyRounds::new();
+        failed.runs.borrow_mut().extend([Some(run(1.0, 1.0)), None]);
+        assert!(failed.measured(0).is_none());
+        assert!(PyRounds::series(&runs, "processes", 1.0).is_none());
     }
 
     #[test]

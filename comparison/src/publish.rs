@@ -37,10 +37,18 @@ fn spread(r: &Value) -> String {
     }
 }
 
+fn ratio(r: &Value) -> String {
+    let sp = &r["ratio_spread"];
+    match (num(&sp["p50"]), num(&sp["p10"]), num(&sp["p90"])) {
+        (Some(a), Some(b), Some(c)) => format!("{a:.1}× ({b:.1}–{c:.1})"),
+        _ => num(&r["ratio"]).map_or_else(|| "-".into(), |x| format!("{x:.1}×")),
+    }
+}
+
 fn timed_rows(out: &mut String, rows: &[Value]) {
     let _ = writeln!(
         out,
-        "| mode | workers/tasks | median | speedup (p10–p90) | efficiency | cores got | Python | Python/Rust | note |\n|---|---|---|---|---|---|---|---|---|"
+        "| mode | workers/tasks | median | speedup (p10–p90) | efficiency | cores got | Python | Python/Rust (p10–p90) | note |\n|---|---|---|---|---|---|---|---|---|"
     );
     for r in rows {
         let eff =
@@ -66,7 +74,7 @@ fn timed_rows(out: &mut String, rows: &[Value]) {
             secs(&r["median"]),
             spread(r),
             secs(&r["python"]),
-            num(&r["ratio"]).map_or_else(|| "-".into(), |x| format!("{x:.1}×")),
+            ratio(r),
             cell(&note),
         );
     }
@@ -82,8 +90,14 @@ fn micro_rows(out: &mut String, rows: &[Value]) {
         let m = &r["micro"];
         let mut note = s(&r["note"]).to_owned();
         if let Some(b) = m["busy"].as_object() {
-            let got = b.get("got").and_then(Value::as_f64).unwrap_or(f64::NAN);
-            let _ = write!(note, " (machine busy: got {got:.1} cores)");
+            let field = |k: &str| b.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+            let (got, needed) = (field("got"), field("needed").round());
+            let unit = if (needed - 1.0).abs() < f64::EPSILON {
+                "core"
+            } else {
+                "cores"
+            };
+            let _ = write!(note, " (machine busy: got {got:.1} of {needed} {unit})");
         }
         let _ = writeln!(
             out,

@@ -43,12 +43,18 @@ pub struct Row {
     pub python: Option<f64>,
     /// Python / Rust (how many times faster Rust is).
     pub ratio: Option<f64>,
+    /// p10, median and p90 of Python / Rust, from runs taken in the same round (when Python ran
+    /// in the rounds).
+    pub ratio_spread: Option<Spread>,
     /// Python's speedup against its own sequential run.
     pub python_speedup: Option<f64>,
     /// Anything else worth knowing (ticker delay, bytes copied…).
     pub note: String,
     /// CPU seconds of every measured run (this process, its reaped children, its pool workers).
     pub cpu_samples: Vec<f64>,
+    /// Share of every measured run during which some task on the machine waited for a CPU
+    /// (CPU pressure; empty where the kernel does not report it).
+    pub cpu_wait_shares: Vec<f64>,
     /// Cores' worth of CPU the mode got (median CPU ÷ wall).
     pub cores_got: Option<f64>,
     /// Cores the mode can use at most (1 for sequential).
@@ -99,6 +105,11 @@ impl Row {
             min: stats::min(&walls),
             samples: walls,
             cpu_samples: s.samples.iter().map(|x| x.cpu).collect(),
+            cpu_wait_shares: s
+                .samples
+                .iter()
+                .filter_map(measure::Sample::wait_share)
+                .collect(),
             cores_got: Some(s.cores_got()),
             cores_needed: Some(s.needs),
             unit: "s".to_owned(),
@@ -157,6 +168,35 @@ impl Row {
         self.speedup = Some(s);
         if with_efficiency {
             self.efficiency = Some(stats::efficiency(s, cores));
+        }
+    }
+
+    /// Adds Python's figures measured in the same rounds as this row (`py`, one run per round,
+    /// beside `me`): its median, Python/Rust from same-round pairs with p10–p90, and Python's
+    /// own speedup against `py_base` (its sequential mode) from the same rounds.
+    pub fn with_python_rounds(
+        &mut self,
+        mode: &str,
+        py: &Series,
+        me: &Series,
+        py_base: Option<&Series>,
+    ) {
+        self.python_mode = Some(mode.to_owned());
+        self.python = Some(py.median());
+        let spread = Spread::of(&measure::paired_ratios(py, me, false));
+        self.ratio = Some(spread.p50);
+        self.ratio_spread = Some(spread);
+        self.python_speedup =
+            py_base.map(|b| Spread::of(&measure::paired_ratios(b, py, false)).p50);
+    }
+
+    /// Python / Rust as printed: with its same-round spread when there is one.
+    pub fn ratio_text(&self) -> String {
+        match (self.ratio_spread, self.ratio) {
+            (Some(sp), _) if sp.p50.is_finite() => {
+                format!("{:.1}× ({:.1}–{:.1})", sp.p50, sp.p10, sp.p90)
+            }
+            (_, r) => times(r),
         }
     }
 

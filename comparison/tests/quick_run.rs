@@ -303,6 +303,23 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
             );
             assert!(r["ratio"].as_f64().is_some());
         }
+        // Python ran in the rounds, one sample per round beside the Rust ones: every
+        // Python/Rust ratio is a same-round pair, with its spread, as many as the Rust samples.
+        for id in ["threads_vs_processes", "cpu", "io_sleep", "io_http", "sync"] {
+            for r in section(&json, id)["rows"].as_array().unwrap() {
+                if r["python"].is_null() {
+                    continue; // no Python counterpart (e.g. the atomic)
+                }
+                let sp = &r["ratio_spread"];
+                assert_eq!(
+                    sp["n"].as_u64(),
+                    Some(r["samples"].as_array().unwrap().len() as u64),
+                    "{id} {}: Python/Rust pairs {sp}",
+                    r["key"]
+                );
+                assert!(sp["p10"].as_f64().unwrap() <= sp["p90"].as_f64().unwrap());
+            }
+        }
     } else {
         out.assert_contains("python3 not found");
     }

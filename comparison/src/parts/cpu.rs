@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::bench::{Bench, ms_label, timed_table};
+use crate::bench::{Bench, PyRounds, ms_label, timed_table};
+use crate::cpu;
 use crate::measure::{Mode, Status};
 use crate::report::{Row, Section};
-use crate::stats;
-use crate::{cpu, python};
 
 /// The course's goal for a parallel CPU speedup on 2 cores (threads and processes alike).
 pub const CPU_SPEEDUP_GOAL: f64 = 1.9;
@@ -42,6 +41,25 @@ impl Bench {
         let (blocking_delay, runtime_delay) =
             (Cell::new(Duration::ZERO), Cell::new(Duration::ZERO));
         let par = cfg.cores as f64;
+        // Python: the same loop and chunks, one run of every Python mode per round after the
+        // Rust modes. Its full size would take far more than a minute (about 100× Rust's
+        // time), so it sums 0..python_n and the time is scaled to the same work, and the table
+        // says so.
+        let factor = cfg.cpu_n as f64 / cfg.py_cpu_n as f64;
+        let py_args: Vec<String> = [
+            "--n".into(),
+            cfg.py_cpu_n.to_string(),
+            "--chunks".into(),
+            cfg.cpu_chunks.to_string(),
+            "--workers".into(),
+            cfg.cores.to_string(),
+            "--runs".into(),
+            "1".into(),
+            "--warmup".into(),
+            "0".into(),
+        ]
+        .to_vec();
+        let py_rounds = PyRounds::new();
         let series = {
             let (chunks, rt, pool) = (&chunks, &self.rt, &pool);
             let mut modes = vec![
@@ -61,6 +79,7 @@ impl Bench {
                     Ok(sum)
                 }),
             ];
+            modes.extend(self.py_mode(&py_rounds, "cpu_bound.py", |_| py_args.clone()));
             self.rounds("cpu", cfg.runs, &mut modes)
         };
         let workers = pool.size();
@@ -103,52 +122,37 @@ impl Bench {
         );
         s.param("ticker_delay_on_runtime_ms", worst.as_millis() as f64);
 
-        // Python: the same loop and chunks. Its full size would take far more than a minute
-        // (about 100× Rust's time), so it sums 0..python_n and the time is scaled to the same
-        // work, and the table says so.
-        let factor = cfg.cpu_n as f64 / cfg.py_cpu_n as f64;
-        let args: Vec<String> = [
-            "--n".into(),
-            cfg.py_cpu_n.to_string(),
-            "--chunks".into(),
-            cfg.cpu_chunks.to_string(),
-            "--workers".into(),
-            cfg.cores.to_string(),
-            "--runs".into(),
-            cfg.runs.min(3).to_string(),
-            "--warmup".into(),
-            cfg.warmup.min(1).to_string(),
-        ]
-        .to_vec();
-        if let Some(v) = self.py("cpu_bound.py", &args) {
+        if let Some(runs) = py_rounds.measured(cfg.warmup) {
             let expected = cpu::expected_sum(cfg.py_cpu_n);
-            let py_seq = python::mode(&v, "sequential").map(|m| m.0);
-            for (key, py_mode) in [
+            let py_seq = PyRounds::series(&runs, "sequential", factor).map(|p| p.0);
+            for (i, (key, py_mode)) in [
                 ("sequential", "sequential"),
                 ("threads", "threads"),
                 ("rayon", "thread_pool"),
                 ("process_pool", "processes"),
                 ("spawn_blocking", "asyncio_to_thread"),
                 ("on_runtime", "asyncio_direct"),
-            ] {
-                let Some((t, sum)) = python::mode(&v, py_mode) else {
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let Some((py, sum)) = PyRounds::series(&runs, py_mode, factor) else {
                     continue;
                 };
                 if sum != Some(expected) {
                     bail!("Python {py_mode} returned checksum {sum:?}, expected {expected}");
                 }
                 if let Some(r) = s.rows.iter_mut().find(|r| r.key == key) {
-                    r.with_python(py_mode, t * factor);
-                    r.python_speedup = py_seq.map(|b| stats::speedup(b, t));
+                    r.with_python_rounds(py_mode, &py, &series[i], py_seq.as_ref());
                 }
             }
             s.param("python_n", cfg.py_cpu_n);
             s.param("python_extrapolated_by", factor);
             if factor > 1.0 + 1e-9 {
                 s.notes.push(format!(
-                    "Python* is extrapolated: Python summed 0..{} (1/{factor:.0} of the work, same chunks and loop body) and its times are scaled ×{factor:.0}; the full size would take about {:.0} s per mode",
+                    "Python* is extrapolated: Python summed 0..{} (1/{factor:.0} of the work, same chunks and loop body, one run per round after the Rust modes) and its times are scaled ×{factor:.0}; the full size would take about {:.0} s per mode",
                     cfg.py_cpu_n,
-                    python::mode(&v, "sequential").map_or(f64::NAN, |m| m.0) * factor
+                    py_seq.as_ref().map_or(f64::NAN, crate::measure::Series::median)
                 ));
             }
         }

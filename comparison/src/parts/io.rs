@@ -2,12 +2,11 @@
 
 use anyhow::{Result, bail};
 
-use crate::bench::{Bench, ms_label, timed_table};
+use crate::bench::{Bench, PyRounds, ms_label, timed_table};
+use crate::io;
 use crate::measure::{Mode, Spread, Status};
 use crate::procpool::ProcessPool;
 use crate::report::{Row, Section};
-use crate::stats;
-use crate::{io, python};
 
 impl Bench {
     pub(crate) fn part_io(&mut self) -> Result<()> {
@@ -42,6 +41,35 @@ impl Bench {
             s.param("pool_workers", cfg.io_workers);
             let ideal = |workers: u64| (n.div_ceil(workers.max(1))) as f64 * lat;
             let w = cfg.io_workers as u64;
+            // Python's five modes after the Rust ones in every round (one run each; in the
+            // warm-up rounds without its 5 s sequential run, which needs no warming up).
+            let py_args = |i: usize| -> Vec<String> {
+                let mut modes = "threads,thread_pool,processes,asyncio".to_owned();
+                if i >= cfg.warmup {
+                    modes.insert_str(0, "sequential,");
+                }
+                vec![
+                    "--kind".to_owned(),
+                    if id == "io_sleep" { "sleep" } else { "http" }.to_owned(),
+                    "--addr".into(),
+                    server.addr().to_string(),
+                    "--latency-us".into(),
+                    cfg.io_latency.as_micros().to_string(),
+                    "--tasks".into(),
+                    n.to_string(),
+                    "--pool-workers".into(),
+                    cfg.io_workers.to_string(),
+                    "--runs".into(),
+                    "1".into(),
+                    "--warmup".into(),
+                    "0".into(),
+                    "--sequential-runs".into(),
+                    "1".into(),
+                    "--modes".into(),
+                    modes,
+                ]
+            };
+            let py_rounds = PyRounds::new();
             // The five modes in rounds (sequential, threads, pool, processes, tokio, then again),
             // so every ratio pairs runs taken moments apart. Waiting needs no cores (needs 0).
             let mut modes = {
@@ -57,6 +85,7 @@ impl Bench {
                     Mode::new("tokio", 0.0, move || io::tokio_tasks(rt, client, kind, n)),
                 ]
             };
+            modes.extend(self.py_mode(&py_rounds, "io_bound.py", py_args));
             let series = self.rounds(id, cfg.io_runs, &mut modes)?;
             drop(modes);
             let what = [
@@ -85,41 +114,26 @@ impl Bench {
                     ideal(workers)
                 );
             }
-            let mut args = vec![
-                "--kind".to_owned(),
-                if id == "io_sleep" { "sleep" } else { "http" }.to_owned(),
-                "--addr".into(),
-                server.addr().to_string(),
-                "--latency-us".into(),
-                cfg.io_latency.as_micros().to_string(),
-                "--tasks".into(),
-                n.to_string(),
-                "--pool-workers".into(),
-                cfg.io_workers.to_string(),
-                "--runs".into(),
-                cfg.runs.min(3).to_string(),
-                "--warmup".into(),
-                cfg.warmup.min(1).to_string(),
-            ];
-            args.extend(["--sequential-runs".into(), "1".into()]);
-            if let Some(v) = self.py("io_bound.py", &args) {
-                let py_seq = python::mode(&v, "sequential").map(|m| m.0);
-                for (key, py_mode) in [
+            if let Some(runs) = py_rounds.measured(cfg.warmup) {
+                let py_seq = PyRounds::series(&runs, "sequential", 1.0).map(|p| p.0);
+                for (i, (key, py_mode)) in [
                     ("sequential", "sequential"),
                     ("threads", "threads"),
                     ("thread_pool", "thread_pool"),
                     ("process_pool", "processes"),
                     ("tokio", "asyncio"),
-                ] {
-                    let Some((t, sum)) = python::mode(&v, py_mode) else {
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    let Some((py, sum)) = PyRounds::series(&runs, py_mode, 1.0) else {
                         continue;
                     };
                     if sum != Some(io::expected(n)) {
                         bail!("Python {py_mode} returned checksum {sum:?}");
                     }
                     if let Some(r) = s.rows.iter_mut().find(|r| r.key == key) {
-                        r.with_python(py_mode, t);
-                        r.python_speedup = py_seq.map(|b| stats::speedup(b, t));
+                        r.with_python_rounds(py_mode, &py, &series[i], py_seq.as_ref());
                     }
                 }
             }

@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
-use crate::bench::{Bench, size_label};
-use crate::measure::Mode;
+use crate::bench::{Bench, PyRounds, size_label};
+use crate::measure::{Mode, Spread};
 use crate::report::{Row, Section, SeriesOut, Sweep, s3};
-use crate::stats::{self};
-use crate::{python, serialization};
+use crate::serialization;
 
 impl Bench {
     pub(crate) fn part_serialization(&mut self) -> Result<()> {
@@ -49,13 +48,26 @@ impl Bench {
         let mut series: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
         let mut agree = true;
         let mut pool_speedups: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
-        let works = [("light", cfg.ser_work_light), ("heavy", cfg.ser_work)];
+        let works = [
+            ("light", cfg.ser_work_light, cfg.py_ser_work_light),
+            ("heavy", cfg.ser_work, cfg.py_ser_work),
+        ];
+        // Python's sequential and Pool.map of the same payloads, one run each after the Rust
+        // modes of every round: its speedup pairs runs of the same round too.
+        let mut py_table = utilities::Table::new([
+            "payload",
+            "work",
+            "Python sequential (s)",
+            "Python Pool.map (s)",
+            "vs sequential (p10–p90)",
+        ]);
+        let mut py_any = false;
         let result = (|| -> Result<()> {
             for &size in &sizes {
                 let data = serialization::payloads(cfg.ser_tasks, size);
                 let shared = serialization::SharedPayloads::new(&data)?;
                 let label = size_label(size);
-                for (regime, work) in works {
+                for (regime, work, py_work) in works {
                     let copied = serialization::bytes_per_run(&data, work)?;
                     let want = serialization::sequential(&data, work);
                     // The four modes of this size in rounds, with CPU time (pool workers too);
@@ -66,6 +78,21 @@ impl Bench {
                         ("process_pool", "process pool (copy)"),
                         ("shared_memory", "process pool + shared memory"),
                     ];
+                    let py_args: Vec<String> = vec![
+                        "--tasks".into(),
+                        cfg.ser_tasks.to_string(),
+                        "--sizes".into(),
+                        size.to_string(),
+                        "--works".into(),
+                        py_work.to_string(),
+                        "--workers".into(),
+                        cfg.cores.to_string(),
+                        "--runs".into(),
+                        "1".into(),
+                        "--warmup".into(),
+                        "0".into(),
+                    ];
+                    let py_rounds = PyRounds::new();
                     let measured = {
                         let (data, shared, rayon, pool) = (&data, &shared, &rayon, &pool);
                         let par = cfg.cores as f64;
@@ -85,6 +112,9 @@ impl Bench {
                             })
                             .with_pids(move || pool.pids()),
                         ];
+                        modes.extend(
+                            self.py_mode(&py_rounds, "serialization.py", |_| py_args.clone()),
+                        );
                         self.rounds(
                             &format!("serialization {label} {regime}"),
                             cfg.runs.min(3),
@@ -134,6 +164,31 @@ impl Bench {
                         row.note = format!("{regime} work; {sent} bytes sent to workers per run");
                         s.rows.push(row);
                     }
+                    if let Some(runs) = py_rounds.measured(cfg.warmup) {
+                        let want = serialization::sequential(&data, py_work);
+                        let seq =
+                            PyRounds::series(&runs, &format!("sequential@{size}@{py_work}"), 1.0);
+                        let pooled =
+                            PyRounds::series(&runs, &format!("processes@{size}@{py_work}"), 1.0);
+                        if let (Some((a, ca)), Some((b, cb))) = (seq, pooled) {
+                            if ca != Some(want) || cb != Some(want) {
+                                bail!("Python serialization checksum mismatch at {size} bytes");
+                            }
+                            let sp = Spread::of(&crate::measure::paired_ratios(&a, &b, false));
+                            py_table.row([
+                                label.clone(),
+                                regime.to_owned(),
+                                s3(a.median()),
+                                s3(b.median()),
+                                sp.times(),
+                            ]);
+                            py_any = true;
+                            series
+                                .entry(format!("Python pool, {regime}"))
+                                .or_default()
+                                .push([size as f64, sp.p50]);
+                        }
+                    }
                 }
             }
             Ok(())
@@ -142,57 +197,9 @@ impl Bench {
         result?;
         s.checksums_agree = agree;
         s.table = table.to_string();
-        let size_list: Vec<String> = sizes.iter().map(ToString::to_string).collect();
-        let args: Vec<String> = vec![
-            "--tasks".into(),
-            cfg.ser_tasks.to_string(),
-            "--sizes".into(),
-            size_list.join(","),
-            "--works".into(),
-            format!("{},{}", cfg.py_ser_work_light, cfg.py_ser_work),
-            "--workers".into(),
-            cfg.cores.to_string(),
-            "--runs".into(),
-            cfg.runs.min(3).to_string(),
-            "--warmup".into(),
-            cfg.warmup.min(1).to_string(),
-        ];
-        if let Some(v) = self.py("serialization.py", &args) {
-            let mut t = utilities::Table::new([
-                "payload",
-                "work",
-                "Python sequential (s)",
-                "Python Pool.map (s)",
-                "vs sequential",
-            ]);
-            for &size in &sizes {
-                let data = serialization::payloads(cfg.ser_tasks, size);
-                for (regime, work) in [("light", cfg.py_ser_work_light), ("heavy", cfg.py_ser_work)]
-                {
-                    let want = serialization::sequential(&data, work);
-                    let seq = python::mode(&v, &format!("sequential@{size}@{work}"));
-                    let pooled = python::mode(&v, &format!("processes@{size}@{work}"));
-                    if let (Some((a, ca)), Some((b, cb))) = (seq, pooled) {
-                        if ca != Some(want) || cb != Some(want) {
-                            bail!("Python serialization checksum mismatch at {size} bytes");
-                        }
-                        let sp = stats::speedup(a, b);
-                        t.row([
-                            size_label(size),
-                            regime.to_owned(),
-                            s3(a),
-                            s3(b),
-                            format!("{sp:.2}x"),
-                        ]);
-                        series
-                            .entry(format!("Python pool, {regime}"))
-                            .or_default()
-                            .push([size as f64, sp]);
-                    }
-                }
-            }
+        if py_any {
             s.table.push_str(&format!(
-                "\nPython, same payloads (pickled bytes), light = {} and heavy = {} loop iterations per job:\n{t}",
+                "\nPython, same payloads (pickled bytes), light = {} and heavy = {} loop iterations per job, in the same rounds:\n{py_table}",
                 cfg.py_ser_work_light, cfg.py_ser_work
             ));
         }

@@ -2,11 +2,10 @@
 
 use anyhow::{Result, bail};
 
-use crate::bench::{Bench, timed_table};
+use crate::bench::{Bench, PyRounds, timed_table};
 use crate::measure::{Mode, Status};
 use crate::report::{Row, Section};
-use crate::stats::{self};
-use crate::{python, sync};
+use crate::sync;
 
 impl Bench {
     pub(crate) fn part_sync(&mut self) -> Result<()> {
@@ -31,6 +30,18 @@ impl Bench {
         ];
         // In rounds; only the per-thread sums can use every core (the shared counter makes the
         // other two wait for each other), so only that row is judged against the cores.
+        let factor = per as f64 / cfg.py_sync_per as f64;
+        let py_args: Vec<String> = vec![
+            "--threads".into(),
+            t.to_string(),
+            "--per".into(),
+            cfg.py_sync_per.to_string(),
+            "--runs".into(),
+            "1".into(),
+            "--warmup".into(),
+            "0".into(),
+        ];
+        let py_rounds = PyRounds::new();
         let mut modes: Vec<Mode<'_>> = kinds
             .iter()
             .map(|&(key, _, run)| {
@@ -42,6 +53,8 @@ impl Bench {
                 Mode::new(key, needs, move || Ok(run(t, per)))
             })
             .collect();
+        // Python's same additions after the Rust modes of every round.
+        modes.extend(self.py_mode(&py_rounds, "sync_overhead.py", |_| py_args.clone()));
         let series = self.rounds("sync", cfg.runs, &mut modes)?;
         drop(modes);
         for (se, (key, what, _)) in series.iter().zip(kinds) {
@@ -58,35 +71,25 @@ impl Bench {
             );
             s.rows.push(row);
         }
-        let factor = per as f64 / cfg.py_sync_per as f64;
-        let args: Vec<String> = vec![
-            "--threads".into(),
-            t.to_string(),
-            "--per".into(),
-            cfg.py_sync_per.to_string(),
-            "--runs".into(),
-            cfg.runs.min(3).to_string(),
-            "--warmup".into(),
-            cfg.warmup.min(1).to_string(),
-        ];
-        if let Some(v) = self.py("sync_overhead.py", &args) {
-            let py_seq = python::mode(&v, "sequential").map(|m| m.0);
-            for key in ["sequential", "mutex", "local"] {
-                if let Some((py_t, sum)) = python::mode(&v, key) {
-                    if sum != Some(t as u64 * cfg.py_sync_per) {
-                        bail!("Python sync {key} returned {sum:?}");
-                    }
-                    if let Some(r) = s.rows.iter_mut().find(|r| r.key == key) {
-                        r.with_python(
-                            if key == "mutex" {
-                                "threading.Lock"
-                            } else {
-                                key
-                            },
-                            py_t * factor,
-                        );
-                        r.python_speedup = py_seq.map(|b| stats::speedup(b, py_t));
-                    }
+        if let Some(runs) = py_rounds.measured(cfg.warmup) {
+            let py_seq = PyRounds::series(&runs, "sequential", factor).map(|p| p.0);
+            for (i, key) in ["sequential", "mutex", "atomic", "local"]
+                .into_iter()
+                .enumerate()
+            {
+                let Some((py, sum)) = PyRounds::series(&runs, key, factor) else {
+                    continue; // Python has no atomic integer
+                };
+                if sum != Some(t as u64 * cfg.py_sync_per) {
+                    bail!("Python sync {key} returned {sum:?}");
+                }
+                if let Some(r) = s.rows.iter_mut().find(|r| r.key == key) {
+                    let label = if key == "mutex" {
+                        "threading.Lock"
+                    } else {
+                        key
+                    };
+                    r.with_python_rounds(label, &py, &series[i], py_seq.as_ref());
                 }
             }
             s.notes.push(if factor > 1.0 + 1e-9 {

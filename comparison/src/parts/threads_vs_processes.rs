@@ -4,12 +4,11 @@ use anyhow::Result;
 
 use anyhow::anyhow;
 
-use crate::bench::{Bench, timed_table};
+use crate::bench::{Bench, PyRounds, timed_table};
+use crate::cpu;
 use crate::measure::{Mode, Status};
 use crate::parts::cpu::CPU_SPEEDUP_GOAL;
 use crate::report::{Row, Section};
-use crate::stats;
-use crate::{cpu, python};
 
 impl Bench {
     pub(crate) fn part_threads_vs_processes(&mut self) -> Result<()> {
@@ -30,6 +29,15 @@ impl Bench {
         // threads, processes, then again, so each speedup pairs runs taken moments apart.
         let rounds = (self.cfg.runs * 3).max(3);
         s.param("rounds", rounds);
+        // The Python original after the Rust modes of every round (its three modes once each).
+        let py_args: Vec<String> = vec![
+            "--n".into(),
+            n.to_string(),
+            "--json".into(),
+            "--repeat".into(),
+            "1".into(),
+        ];
+        let py_rounds = PyRounds::new();
         let mut modes = vec![
             Mode::new("sequential", 1.0, || {
                 Ok(cpu::count_up(n).wrapping_add(cpu::count_up(n)))
@@ -51,6 +59,11 @@ impl Bench {
                 Ok(first?.wrapping_add(second?))
             }),
         ];
+        modes.extend(
+            self.py_mode(&py_rounds, "threads_vs_processes_demo.py", |_| {
+                py_args.clone()
+            }),
+        );
         let series = self.rounds("threads vs processes", rounds, &mut modes)?;
         drop(modes);
         let what = [
@@ -66,23 +79,17 @@ impl Bench {
         if let Some(r) = s.rows.iter_mut().find(|r| r.key == "processes") {
             r.note = "includes starting both processes, as in the Python original".into();
         }
-        let repeat = if cfg.quick { 1 } else { 3 };
-        let args: Vec<String> = vec![
-            "--n".into(),
-            n.to_string(),
-            "--json".into(),
-            "--repeat".into(),
-            repeat.to_string(),
-        ];
-        if let Some(v) = self.py("threads_vs_processes_demo.py", &args) {
-            let py_seq = python::mode(&v, "sequential").map(|m| m.0);
-            for key in ["sequential", "threads", "processes"] {
-                if let (Some((t, _)), Some(r)) = (
-                    python::mode(&v, key),
+        if let Some(runs) = py_rounds.measured(cfg.warmup) {
+            let py_seq = PyRounds::series(&runs, "sequential", 1.0).map(|p| p.0);
+            for (i, key) in ["sequential", "threads", "processes"]
+                .into_iter()
+                .enumerate()
+            {
+                if let (Some((py, _)), Some(r)) = (
+                    PyRounds::series(&runs, key, 1.0),
                     s.rows.iter_mut().find(|r| r.key == key),
                 ) {
-                    r.with_python(key, t);
-                    r.python_speedup = py_seq.map(|b| stats::speedup(b, t));
+                    r.with_python_rounds(key, &py, &series[i], py_seq.as_ref());
                 }
             }
         }
