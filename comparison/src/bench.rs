@@ -229,6 +229,22 @@ impl Bench {
         })
     }
 
+    /// Like [`Bench::rounds`], with `warmup` warm-up rounds instead of the configured number.
+    pub(crate) fn rounds_with(
+        &self,
+        label: &str,
+        warmup: usize,
+        rounds: usize,
+        modes: &mut [crate::measure::Mode<'_>],
+    ) -> Result<Vec<crate::measure::Series>> {
+        let total = warmup + rounds;
+        crate::measure::rounds(warmup, rounds, modes, |r| {
+            self.progress
+                .step(&format!("{label}: round {}/{total}", r + 1));
+        })
+        .with_context(|| label.to_owned())
+    }
+
     /// Measures `modes` interleaved in rounds (A B C, A B C, …), with CPU time per sample.
     pub(crate) fn rounds(
         &self,
@@ -236,12 +252,7 @@ impl Bench {
         rounds: usize,
         modes: &mut [crate::measure::Mode<'_>],
     ) -> Result<Vec<crate::measure::Series>> {
-        let total = self.cfg.warmup + rounds;
-        crate::measure::rounds(self.cfg.warmup, rounds, modes, |r| {
-            self.progress
-                .step(&format!("{label}: round {}/{total}", r + 1));
-        })
-        .with_context(|| label.to_owned())
+        self.rounds_with(label, self.cfg.warmup, rounds, modes)
     }
 
     /// The CPU process pool (one worker per core), started on first use and reused.

@@ -292,6 +292,24 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
             .is_empty()
     );
 
+    // The I/O sweep and the memory part are measured in rounds too: every point has one
+    // sample per round, each with its CPU time.
+    for id in ["sweep_io", "memory"] {
+        let sec = section(&json, id);
+        let rounds = sec["params"]["rounds"].as_u64().expect("rounds param");
+        for r in sec["rows"].as_array().unwrap() {
+            assert_eq!(r["runs"].as_u64(), Some(rounds), "{id} {}", r["key"]);
+            if id == "sweep_io" {
+                assert_eq!(
+                    r["cpu_samples"].as_array().map(Vec::len),
+                    Some(rounds as usize),
+                    "{id} {}: CPU time per round",
+                    r["key"]
+                );
+            }
+        }
+    }
+
     // Python columns: present when python3 is, and said to be skipped otherwise.
     if comparison::python::version().is_some() {
         out.assert_contains("python3");
@@ -305,7 +323,14 @@ fn quick_run_of_every_part_agrees_and_writes_json_and_svg() {
         }
         // Python ran in the rounds, one sample per round beside the Rust ones: every
         // Python/Rust ratio is a same-round pair, with its spread, as many as the Rust samples.
-        for id in ["threads_vs_processes", "cpu", "io_sleep", "io_http", "sync"] {
+        for id in [
+            "threads_vs_processes",
+            "cpu",
+            "io_sleep",
+            "io_http",
+            "sync",
+            "memory",
+        ] {
             for r in section(&json, id)["rows"].as_array().unwrap() {
                 if r["python"].is_null() {
                     continue; // no Python counterpart (e.g. the atomic)

@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use crate::bench::{Bench, ms_label, timed_table};
+use crate::bench::{Bench, PyRounds, ms_label, timed_table};
 use std::fmt::Write as _;
 
 use crate::measure::{self, Mode, Spread, Status};
 use crate::procpool::ProcessPool;
 use crate::report::{Row, Section, SeriesOut, Sweep, s3};
-use crate::stats::measure;
-use crate::{cpu, io, python};
+use crate::{cpu, io};
 
 impl Bench {
     pub(crate) fn part_sweep(&mut self) -> Result<()> {
@@ -126,79 +125,99 @@ impl Bench {
         s.param("pool_workers", cfg.io_workers);
         let io_pool = ProcessPool::new(cfg.io_workers)?;
         let mut series: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
-        let mut table = utilities::Table::new(["mode", "tasks", "time (s)", "× one latency"]);
+        let mut table =
+            utilities::Table::new(["mode", "tasks", "median", "p10–p90", "× one latency"]);
         let mut all_agree = true;
-        let sweep_runs = if cfg.quick { 1 } else { 2 };
+        let sweep_runs = if cfg.quick { 2 } else { 3 };
+        s.param("rounds", sweep_runs);
+        let add = |table: &mut utilities::Table, label: &str, n: u64, walls: &[f64]| {
+            let sp = Spread::of(walls);
+            table.row([
+                label.to_owned(),
+                n.to_string(),
+                s3(sp.p50),
+                format!("{}–{}", s3(sp.p10), s3(sp.p90)),
+                format!("{:.2}x", sp.p50 / lat),
+            ]);
+            sp.p50
+        };
         for &n in &cfg.sweep_counts {
-            let mut modes: Vec<(&str, &str)> = Vec::new();
+            let mut kinds: Vec<(&str, &str)> = Vec::new();
             if n <= cfg.sweep_threads_max {
-                modes.push(("threads", "std threads, one per task"));
+                kinds.push(("threads", "std threads, one per task"));
             }
             if n <= cfg.sweep_pool_max {
-                modes.push(("thread_pool", "fixed thread pool"));
+                kinds.push(("thread_pool", "fixed thread pool"));
             }
             if n <= cfg.sweep_procs_max {
-                modes.push(("process_pool", "process pool"));
+                kinds.push(("process_pool", "process pool"));
             }
-            modes.push(("tokio", "tokio tasks"));
-            for (key, label) in modes {
-                self.progress.step(&format!("sweep {key} {n}"));
-                let m = measure(0, sweep_runs, || match key {
-                    "threads" => io::threads(&kind, n),
-                    "thread_pool" => io::thread_pool(&kind, n, cfg.io_workers),
-                    "process_pool" => io::processes(&io_pool, &kind, n),
-                    _ => io::tokio_tasks(&self.rt, &self.client, &kind, n),
-                })
-                .with_context(|| format!("sweep {key} {n}"))?;
-                all_agree &= m.checksum == io::expected(n);
-                let t = m.timing.median();
+            kinds.push(("tokio", "tokio tasks"));
+            // Python beside: threads and asyncio for the same count.
+            let mut py_kinds = Vec::new();
+            if n <= cfg.sweep_py_threads_max {
+                py_kinds.push("threads");
+            }
+            if n <= cfg.sweep_py_async_max {
+                py_kinds.push("asyncio");
+            }
+            let py_args: Vec<String> = vec![
+                "--kind".into(),
+                "sleep".into(),
+                "--latency-us".into(),
+                cfg.sweep_latency.as_micros().to_string(),
+                "--tasks".into(),
+                n.to_string(),
+                "--runs".into(),
+                "1".into(),
+                "--warmup".into(),
+                "0".into(),
+                "--modes".into(),
+                py_kinds.join(","),
+            ];
+            let py_rounds = PyRounds::new();
+            // Every mode of this count, then Python, in rounds (no warm-up: the runtime, the
+            // pools and the interpreter are warm from the parts before).
+            let measured = {
+                let (kind, rt, client, io_pool) = (&kind, &self.rt, &self.client, &io_pool);
+                let mut modes: Vec<Mode<'_>> = kinds
+                    .iter()
+                    .map(|&(key, _)| {
+                        let m = Mode::new(key, 0.0, move || match key {
+                            "threads" => io::threads(kind, n),
+                            "thread_pool" => io::thread_pool(kind, n, cfg.io_workers),
+                            "process_pool" => io::processes(io_pool, kind, n),
+                            _ => io::tokio_tasks(rt, client, kind, n),
+                        });
+                        if key == "process_pool" {
+                            m.with_pids(move || io_pool.pids())
+                        } else {
+                            m
+                        }
+                    })
+                    .collect();
+                if !py_kinds.is_empty() {
+                    modes.extend(self.py_mode(&py_rounds, "io_bound.py", |_| py_args.clone()));
+                }
+                self.rounds_with(&format!("sweep io {n}"), 0, sweep_runs, &mut modes)
+                    .with_context(|| format!("sweep io {n}"))?
+            };
+            for (se, &(key, label)) in measured.iter().zip(&kinds) {
+                all_agree &= se.checksum == io::expected(n);
+                let t = add(&mut table, label, n, &se.walls());
                 series.entry(label).or_default().push([n as f64, t]);
-                table.row([
-                    label.to_owned(),
-                    n.to_string(),
-                    s3(t),
-                    format!("{:.2}x", t / lat),
-                ]);
-                let mut row = Row::timed(&format!("{key}_{n}"), label, n.to_string(), &m);
+                let mut row = Row::from_series(label, n.to_string(), se);
+                row.key = format!("{key}_{n}");
                 row.note = format!("{:.2}× one latency", t / lat);
                 s.rows.push(row);
             }
-            // Python beside: threads and asyncio for the same count.
-            let mut py_modes = Vec::new();
-            if n <= cfg.sweep_py_threads_max {
-                py_modes.push("threads");
-            }
-            if n <= cfg.sweep_py_async_max {
-                py_modes.push("asyncio");
-            }
-            if !py_modes.is_empty() {
-                let args: Vec<String> = vec![
-                    "--kind".into(),
-                    "sleep".into(),
-                    "--latency-us".into(),
-                    cfg.sweep_latency.as_micros().to_string(),
-                    "--tasks".into(),
-                    n.to_string(),
-                    "--runs".into(),
-                    "1".into(),
-                    "--warmup".into(),
-                    "0".into(),
-                    "--modes".into(),
-                    py_modes.join(","),
-                ];
-                if let Some(v) = self.py("io_bound.py", &args) {
-                    for (py_mode, label) in
-                        [("threads", "Python threads"), ("asyncio", "Python asyncio")]
-                    {
-                        if let Some((t, _)) = python::mode(&v, py_mode) {
-                            series.entry(label).or_default().push([n as f64, t]);
-                            table.row([
-                                label.to_owned(),
-                                n.to_string(),
-                                s3(t),
-                                format!("{:.2}x", t / lat),
-                            ]);
-                        }
+            if let Some(runs) = py_rounds.measured(0) {
+                for (py_mode, label) in
+                    [("threads", "Python threads"), ("asyncio", "Python asyncio")]
+                {
+                    if let Some((py, _)) = PyRounds::series(&runs, py_mode, 1.0) {
+                        let t = add(&mut table, label, n, &py.walls());
+                        series.entry(label).or_default().push([n as f64, t]);
                     }
                 }
             }
