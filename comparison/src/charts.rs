@@ -187,6 +187,8 @@ pub struct Bar {
     pub python: Option<f64>,
     /// The course's goal for this bar (drawn as a short red mark).
     pub goal: Option<f64>,
+    /// Why this bar's figure cannot be judged (drawn hatched, the reason as its tooltip).
+    pub inconclusive: Option<String>,
 }
 
 /// A vertical reference line across a bar chart (or horizontal across a line chart).
@@ -197,6 +199,12 @@ pub struct Reference {
     /// What it is (`ideal`, `break-even`, `goal ≤ 1.3×`).
     pub label: String,
 }
+
+/// The hatch pattern of an inconclusive bar, defined once per chart.
+const HATCH: &str = "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"white\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c0392b\" stroke-width=\"3\"/></pattern></defs>";
+
+/// The legend sentence of an inconclusive figure.
+const INCONCLUSIVE: &str = "inconclusive: machine busy (re-run on a quiet machine)";
 
 const RUST: &str = "#c0392b";
 const PYTHON: &str = "#3776ab";
@@ -227,7 +235,10 @@ pub fn bars(
         .chain(refs.iter().map(|r| r.value));
     let axis = Axis::fit(values, unit, false);
     let with_py = bars.iter().any(|b| b.python.is_some());
-    let (left, plot_w, top) = (300.0, 520.0, 74.0 + 12.0 * refs.len().min(3) as f64);
+    let hatched = bars.iter().any(|b| b.inconclusive.is_some());
+    let legend_rows = 1.0 + f64::from(u8::from(with_py)) + f64::from(u8::from(hatched));
+    let (left, plot_w) = (300.0, 520.0);
+    let top = 50.0 + 14.0 * legend_rows + 12.0 * refs.len().min(3) as f64;
     let group = if with_py { 34.0 } else { 22.0 };
     let plot_h = group * bars.len() as f64 + 8.0;
     let height = top + plot_h + 70.0;
@@ -246,6 +257,15 @@ pub fn bars(
             svg,
             "<rect x=\"{left}\" y=\"44\" width=\"12\" height=\"10\" fill=\"{PYTHON}\"/><text x=\"{:.0}\" y=\"53\">Python, same work</text>",
             left + 16.0
+        );
+    }
+    if hatched {
+        let y = if with_py { 58.0 } else { 44.0 };
+        let _ = writeln!(
+            svg,
+            "{HATCH}<rect x=\"{left}\" y=\"{y}\" width=\"12\" height=\"10\" fill=\"url(#hatch)\" stroke=\"{RUST}\"/><text x=\"{:.0}\" y=\"{:.0}\">hatched: {INCONCLUSIVE}</text>",
+            left + 16.0,
+            y + 9.0
         );
     }
     // grid and ticks
@@ -288,15 +308,23 @@ pub fn bars(
             .map(x)
             .fold(left + w, f64::max)
             + 5.0;
+        let (fill, tip, mark) = match &b.inconclusive {
+            Some(why) => (
+                format!("url(#hatch)\" stroke=\"{RUST}"),
+                format!("{}: inconclusive ({why})", label(b.value, unit)),
+                " (inconclusive)",
+            ),
+            None => (RUST.to_owned(), label(b.value, unit), ""),
+        };
         let _ = writeln!(
             svg,
             "<text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
-             <rect x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"12\" fill=\"{RUST}\"><title>{}</title></rect>\
-             <text x=\"{text_x:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+             <rect x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"12\" fill=\"{fill}\"><title>{}</title></rect>\
+             <text x=\"{text_x:.1}\" y=\"{:.1}\" font-size=\"10\">{}{mark}</text>",
             left - 8.0,
             y + 10.0,
             escape(&b.label),
-            escape(&label(b.value, unit)),
+            escape(&tip),
             y + 10.0,
             escape(&label(b.value, unit)),
         );
@@ -363,6 +391,8 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
     /// Dashed (ideal lines, Python).
     pub dashed: bool,
+    /// Points whose figure is inconclusive (same order as `points`; empty: none), drawn hollow.
+    pub hollow: Vec<bool>,
 }
 
 /// A line chart with ticks on both axes and horizontal reference lines.
@@ -401,6 +431,7 @@ pub fn lines(
     );
     let (left, top, w, h) = (90.0, 50.0, 560.0, 320.0);
     let mut svg = svg_header(left + w + 230.0, top + h + 70.0, title);
+    let any_hollow = series.iter().any(|s| s.hollow.iter().any(|&x| x));
     let px = |v: f64| left + xs.pos(v) * w;
     let py = |v: f64| top + h - ys.pos(v) * h;
     for (v, text) in xs.ticks() {
@@ -488,16 +519,41 @@ pub fn lines(
             top + 16.0 * i as f64 + 10.0,
             escape(&s.name),
         );
-        for &(x, y) in &s.points {
+        for (k, &(x, y)) in s.points.iter().enumerate() {
+            let hollow = s.hollow.get(k).copied().unwrap_or(false);
+            let (r, fill, note) = if hollow {
+                (
+                    4.5,
+                    "white\" stroke-width=\"2\" stroke=\"",
+                    " (inconclusive)",
+                )
+            } else {
+                (3.0, "", "")
+            };
             let _ = writeln!(
                 svg,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{c}\"><title>{} → {}</title></circle>",
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{r}\" fill=\"{fill}{c}\"><title>{} → {}{note}</title></circle>",
                 px(x),
                 py(y),
                 escape(&label(x, x_unit)),
                 escape(&label(y, y_unit))
             );
         }
+    }
+    if any_hollow {
+        let y = top + 16.0 * series.len() as f64 + 10.0;
+        let _ = writeln!(
+            svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"white\" stroke=\"black\" stroke-width=\"2\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">hollow point: inconclusive</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">(machine busy; re-run quietly)</text>",
+            left + w + 22.0,
+            y,
+            left + w + 36.0,
+            y + 4.0,
+            left + w + 36.0,
+            y + 18.0,
+        );
     }
     svg.push_str("</svg>\n");
     svg
@@ -531,6 +587,10 @@ pub fn section_charts(s: &Section) -> Vec<(String, String)> {
                 },
                 python: r.python,
                 goal: r.goal,
+                inconclusive: r
+                    .inconclusive
+                    .clone()
+                    .or_else(|| r.micro.as_ref()?.busy.map(|b| b.to_string())),
             })
             .collect();
         let mut refs = Vec::new();
@@ -588,6 +648,7 @@ pub fn section_charts(s: &Section) -> Vec<(String, String)> {
                 name: se.name.clone(),
                 points: se.points.iter().map(|p| (p[0], p[1])).collect(),
                 dashed: se.name.starts_with("ideal") || se.name.starts_with("Python"),
+                hollow: se.inconclusive.clone(),
             })
             .collect();
         let (x, y, refs) = match sw.id.as_str() {
@@ -681,6 +742,7 @@ mod tests {
                     whisker: Some((0.9, 1.1)),
                     python: Some(100.0),
                     goal: None,
+                    inconclusive: None,
                 },
                 Bar {
                     label: "threads".into(),
@@ -688,6 +750,7 @@ mod tests {
                     whisker: None,
                     python: Some(101.0),
                     goal: Some(0.52),
+                    inconclusive: None,
                 },
             ],
             &[Reference {
@@ -698,5 +761,62 @@ mod tests {
         assert!(svg.contains("(log scale)"), "1 s vs 100 s needs a log axis");
         assert!(svg.contains(">100 s<") && svg.contains(">1 s<"), "ticks");
         assert!(svg.contains(PYTHON) && svg.contains(">ideal<"));
+        assert!(
+            !svg.contains("hatch"),
+            "nothing inconclusive, no hatch legend"
+        );
+    }
+
+    #[test]
+    fn inconclusive_bars_are_hatched_and_points_hollow_with_a_legend() {
+        let bar = |label: &str, why: Option<&str>| Bar {
+            label: label.into(),
+            value: 1.0,
+            whisker: None,
+            python: None,
+            goal: None,
+            inconclusive: why.map(str::to_owned),
+        };
+        let svg = bars(
+            "t",
+            ("time", ""),
+            Unit::Seconds,
+            &[
+                bar("sequential", None),
+                bar("threads", Some("machine busy: got 0.7 of 2 cores")),
+            ],
+            &[],
+        );
+        assert_eq!(
+            svg.matches("fill=\"url(#hatch)\"").count(),
+            2,
+            "legend + bar"
+        );
+        assert!(svg.contains("<pattern id=\"hatch\""));
+        assert!(svg.contains("hatched: inconclusive"));
+        assert!(svg.contains("inconclusive (machine busy: got 0.7 of 2 cores)"));
+        let line = |hollow: Vec<bool>| Line {
+            name: "pool".into(),
+            points: vec![(1.0, 1.5), (2.0, 0.5)],
+            dashed: false,
+            hollow,
+        };
+        let svg = lines(
+            "t",
+            ("x", Unit::Bytes, true),
+            ("y", Unit::Times, false),
+            &[line(vec![false, true])],
+            &[],
+        );
+        assert_eq!(svg.matches("fill=\"white\" stroke-width=\"2\"").count(), 1);
+        assert!(svg.contains("hollow point: inconclusive"));
+        let plain = lines(
+            "t",
+            ("x", Unit::Bytes, true),
+            ("y", Unit::Times, false),
+            &[line(Vec::new())],
+            &[],
+        );
+        assert!(!plain.contains("hollow point"));
     }
 }

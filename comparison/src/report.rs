@@ -215,6 +215,10 @@ pub struct SeriesOut {
     pub name: String,
     /// `[x, y]` points.
     pub points: Vec<[f64; 2]>,
+    /// Per point (same order): true when its figure is inconclusive (machine busy); empty when
+    /// no point of the line is judged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inconclusive: Vec<bool>,
 }
 
 /// A sweep: y against x for several modes (drawn as a line chart).

@@ -142,9 +142,15 @@ impl Bench {
             // give this program its cores makes a missed goal inconclusive.
             let got = crate::measure::probe_cores(cfg.cores, 50);
             s.param("probe_cores_got", got);
-            let busy = crate::measure::classify(got, cfg.cores as f64, cfg.cores);
+            let probe_busy = crate::measure::classify(got, cfg.cores as f64, cfg.cores);
             for key in ["tokio", "threads"] {
                 if let Some(r) = s.row(key) {
+                    // busy only if tasks also waited for a CPU during this mode's own rounds
+                    let waited = (!r.cpu_wait_shares.is_empty())
+                        .then(|| crate::stats::median(&r.cpu_wait_shares));
+                    let busy = probe_busy
+                        .filter(|_| waited.is_none_or(|w| w >= crate::measure::QUIET_WAIT))
+                        .map(|b| crate::measure::Busy { waited, ..b });
                     let x = r.median / lat;
                     let sp = Spread::of(&r.samples.iter().map(|t| t / lat).collect::<Vec<_>>());
                     let claim = format!("{n} × {} {label}, {key}", ms_label(cfg.io_latency));

@@ -45,7 +45,8 @@ impl Bench {
             "sent per run",
             "note",
         ]);
-        let mut series: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
+        // Each line's points, and per point whether its speedup is inconclusive.
+        let mut series: BTreeMap<String, (Vec<[f64; 2]>, Vec<bool>)> = BTreeMap::new();
         let mut agree = true;
         let mut pool_speedups: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
         let works = [
@@ -138,10 +139,9 @@ impl Bench {
                                 "process_pool" => "pool (copy)",
                                 _ => "pool (shm)",
                             };
-                            series
-                                .entry(format!("{short}, {regime}"))
-                                .or_default()
-                                .push([size as f64, sp]);
+                            let line = series.entry(format!("{short}, {regime}")).or_default();
+                            line.0.push([size as f64, sp]);
+                            line.1.push(row.inconclusive.is_some());
                         }
                         if key == "process_pool" {
                             pool_speedups.entry(regime).or_default().push((size, sp));
@@ -183,10 +183,9 @@ impl Bench {
                                 sp.times(),
                             ]);
                             py_any = true;
-                            series
-                                .entry(format!("Python pool, {regime}"))
-                                .or_default()
-                                .push([size as f64, sp.p50]);
+                            let line = series.entry(format!("Python pool, {regime}")).or_default();
+                            line.0.push([size as f64, sp.p50]);
+                            line.1.push(false);
                         }
                     }
                 }
@@ -221,7 +220,15 @@ impl Bench {
             log_x: true,
             series: series
                 .into_iter()
-                .map(|(name, points)| SeriesOut { name, points })
+                .map(|(name, (points, busy))| SeriesOut {
+                    name,
+                    points,
+                    inconclusive: if busy.iter().any(|&b| b) {
+                        busy
+                    } else {
+                        Vec::new()
+                    },
+                })
                 .collect(),
         });
         self.push(s);
