@@ -4,11 +4,12 @@
 //! It serves the same HTML structure as the real site (`div.quote`, `span.text`,
 //! `small.author`, `a.tag`, pagination `li.next > a`, a `robots.txt`) from the public-domain
 //! quotes in `data/quotes.json` (100 quotes = 10 pages of 10; with more pages the list cycles and
-//! the page number keeps every quote distinct). It can misbehave on purpose — latency, 500s, a
-//! page that never answers, a page with broken HTML, `Disallow` lines, redirects (same host,
-//! another host, loops), 429 with `Retry-After`, Latin-1 pages, a short last page, a server that
-//! finishes requests its client gave up on — and it counts what it sees: requests per path, the
-//! most requests it ever had in flight (a [`utilities::gauge::Gauge`]), connections, User-Agents.
+//! the page number keeps every quote distinct). It can misbehave on purpose — latency, 500s,
+//! 408s, a page or a `robots.txt` that never answers, a page with broken HTML, `Disallow` lines,
+//! redirects (same host, another host, loops), 429 with `Retry-After`, Latin-1 pages, a short
+//! last page, a server that finishes requests its client gave up on — and it counts what it
+//! sees: requests per path, the most requests it ever had in flight (a
+//! [`utilities::gauge::Gauge`]), connections, User-Agents.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -101,6 +102,11 @@ pub struct FixtureConfig {
     /// When set, `/robots.txt` answers this status with no rules instead (404: the site has
     /// none, so everything is allowed; 500: it is broken, so a polite client fetches nothing).
     pub robots_status: Option<u16>,
+    /// `/robots.txt` never answers (until the server shuts down): a crawler that reads it first
+    /// is stuck in that request until its timeout, or until it is told to stop.
+    pub hang_robots: bool,
+    /// page → how many times it answers `408 Request Timeout` before it answers normally.
+    pub request_timeout_pages: BTreeMap<u32, u32>,
     /// page → extra time that page takes (on top of `latency`).
     pub slow_pages: BTreeMap<u32, Duration>,
     /// Finish every request even when its client has gone (a thread-per-request server):
@@ -126,6 +132,8 @@ impl Default for FixtureConfig {
             malformed_pages: BTreeSet::new(),
             disallow: Vec::new(),
             robots_status: None,
+            hang_robots: false,
+            request_timeout_pages: BTreeMap::new(),
             slow_pages: BTreeMap::new(),
             finish_abandoned: false,
             redirects: BTreeMap::new(),
@@ -296,6 +304,8 @@ struct AppState {
     failures_served: Mutex<HashMap<u32, u32>>,
     /// Page → 429s already served (for `throttle_pages`).
     throttles_served: Mutex<HashMap<u32, u32>>,
+    /// Page → 408s already served (for `request_timeout_pages`).
+    timeouts_served: Mutex<HashMap<u32, u32>>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -336,6 +346,7 @@ impl FixtureServer {
             stats: Arc::clone(&stats),
             failures_served: Mutex::new(HashMap::new()),
             throttles_served: Mutex::new(HashMap::new()),
+            timeouts_served: Mutex::new(HashMap::new()),
             shutdown: rx.clone(),
         });
         let app = Router::new()
@@ -591,6 +602,11 @@ async fn serve_content(state: &AppState, n: u32) -> Response {
         )
             .into_response();
     }
+    if let Some(&times) = config.request_timeout_pages.get(&n)
+        && inject(&state.timeouts_served, n, times)
+    {
+        return (StatusCode::REQUEST_TIMEOUT, "request timeout").into_response();
+    }
     if let Some(&times) = config.fail_pages.get(&n)
         && inject(&state.failures_served, n, times)
     {
@@ -620,6 +636,11 @@ async fn serve_content(state: &AppState, n: u32) -> Response {
 }
 
 async fn robots(State(state): State<Arc<AppState>>) -> Response {
+    if state.config.hang_robots {
+        let mut stop = state.shutdown.clone();
+        let _ = stop.wait_for(|&s| s).await;
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
     if let Some(code) = state.config.robots_status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, "no robots.txt here").into_response();

@@ -278,6 +278,74 @@ fn resume_refuses_a_journal_of_another_site() {
     );
 }
 
+#[test]
+fn a_signal_while_robots_txt_hangs_is_honoured_within_the_grace_period() {
+    // robots.txt never answers; the timeout is 30 s (with 2 retries). Before the fix the first
+    // robots.txt was not raced against the stop: a Ctrl-C waited for the whole timeout.
+    let site = fixture::ThreadedFixture::start(fixture::FixtureConfig {
+        hang_robots: true,
+        ..fixture::FixtureConfig::default()
+    })
+    .unwrap();
+    let grace = Duration::from_millis(500);
+    for (signal, expected_code, name) in [
+        (Signal::SIGINT, 130, "interrupted (SIGINT)"),
+        (Signal::SIGTERM, 143, "terminated (SIGTERM)"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out_path = dir.path().join("q.json");
+        let asked = site.stats().count("/robots.txt");
+        let running = Running::start(
+            &[
+                "--base-url",
+                site.base_url(),
+                "--pages",
+                "3",
+                "--timeout",
+                "30",
+                "--grace",
+                "0.5",
+                "--out",
+                out_path.to_str().unwrap(),
+            ],
+            1.0,
+        );
+        // The request is on the wire (the signal handlers were installed before it was sent).
+        let start = Instant::now();
+        while site.stats().count("/robots.txt") == asked {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "robots.txt never asked"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let sent = Instant::now();
+        running.signal(signal);
+        let (status, stdout, stderr, _) = running.wait(); // reaped
+        let took = sent.elapsed();
+        assert_eq!(status.code(), Some(expected_code), "{stdout}\n{stderr}");
+        assert!(
+            took < grace + Duration::from_secs(1),
+            "{signal}: exited {took:?} after the signal (grace {grace:?})\n{stdout}"
+        );
+        for line in [
+            format!(
+                "robots.txt: {}/robots.txt -> no answer: not read: {name}",
+                site.base_url()
+            ),
+            format!("Stopping: {name}"),
+            "Summary: 0 pages ok, 0 failed, 0 skipped, 3 not finished".to_owned(),
+            "page 1: ".to_owned(),
+        ] {
+            assert!(stdout.contains(&line), "{line:?} missing:\n{stdout}");
+        }
+        assert!(stdout.contains("NOT FINISHED: not requested"), "{stdout}");
+        assert!(!out_path.exists());
+    }
+    assert_eq!(site.stats().total(), 2, "{:?}", site.stats().counts());
+    site.shutdown();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Problem 8: --max-time
 

@@ -148,6 +148,16 @@ impl Ctx {
         }
     }
 
+    /// Resolves `config.grace` after the run was told to stop: a request still on the wire then
+    /// is cancelled. Every request is raced against it, so a stop is honoured within the grace
+    /// period at every await point — the first `robots.txt` included, which runs before the
+    /// scheduling loop (and its own grace timer) has started.
+    async fn grace_over(&self) -> StopReason {
+        let reason = stopped(self.stop.clone()).await;
+        tokio::time::sleep(self.config.grace).await;
+        reason
+    }
+
     /// The `robots.txt` of `url`'s host, read once per host (the first task to ask fetches it;
     /// the others wait for that answer). Fetched inside the caller's slot.
     async fn robots_for(&self, url: &Url) -> RobotsReport {
@@ -192,6 +202,9 @@ impl Ctx {
                     f.status
                 ),
             ),
+            Err(Failure::Stopped(reason)) => {
+                (None, Robots::disallow_all(), format!("not read: {reason}"))
+            }
             Err(e) => (
                 None,
                 Robots::disallow_all(),
@@ -239,9 +252,12 @@ impl Ctx {
             }
             self.requests.fetch_add(1, Ordering::SeqCst);
             sent += 1;
-            let fetched = match fetch_page(&self.client, &url).await {
-                Ok(f) => f,
-                Err(e) => return (Err(Failure::Fetch(e)), sent),
+            let fetched = tokio::select! {
+                result = fetch_page(&self.client, &url) => match result {
+                    Ok(f) => f,
+                    Err(e) => return (Err(Failure::Fetch(e)), sent),
+                },
+                reason = self.grace_over() => return (Err(Failure::Stopped(reason)), sent),
             };
             self.gate
                 .observe(&url, fetched.elapsed, fetched.status == StatusCode::OK);
@@ -552,14 +568,17 @@ pub async fn scrape(
             reports.push(report);
         }
     }
-    // Pages to fetch, in order; robots.txt's refusals are reported right away.
+    // Pages to fetch, in order; robots.txt's refusals are reported right away. A stop that came
+    // while robots.txt was being read leaves every page pending: reported below as not
+    // requested (it was the stop, not robots.txt, that kept them).
+    let stopped_early = control.reason().is_some() && robots.status.is_none();
     let mut pending = std::collections::VecDeque::new();
     for page in 1..=config.pages {
         if done.contains(&page) {
             continue;
         }
         let url = page_url(&config.base_url, page);
-        if robots.robots.allows(url.path()) {
+        if stopped_early || robots.robots.allows(url.path()) {
             pending.push_back((page, url));
         } else {
             let outcome = Outcome::Skipped {
