@@ -13,7 +13,7 @@ use async_examples::fixture::{
     self, FixtureConfig, FixtureServer, LATIN1_TEXT, PageCharset, Redirect,
 };
 use async_examples::scrape::{
-    self, FailureKind, Outcome, RunControl, RunStatus, ScrapeConfig, StopReason, origin,
+    self, Event, FailureKind, Outcome, RunControl, RunStatus, ScrapeConfig, StopReason, origin,
     parse_base_url,
 };
 
@@ -259,6 +259,56 @@ async fn a_huge_retry_after_is_capped() {
     assert!(report(&run, 1).is_ok());
     let page1 = arrivals(&server, "/page/1/");
     assert!(page1[1] - page1[0] >= ms(300), "{page1:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_408_is_retried_with_backoff_and_the_page_ends_ok() {
+    // Page 2 answers `408 Request Timeout` twice, then its quotes.
+    let latency = ms(50);
+    let server = serve(FixtureConfig {
+        latency,
+        request_timeout_pages: [(2, 2)].into(),
+        ..FixtureConfig::default()
+    })
+    .await;
+    let backoff = ms(150);
+    let cfg = ScrapeConfig {
+        backoff,
+        ..config(&server, 3, 3)
+    };
+    let client = scrape::build_client(&cfg).unwrap();
+    let mut retries = Vec::new();
+    let run = scrape::scrape(&client, &cfg, &RunControl::new(), |event| {
+        if let Event::Retry {
+            page,
+            attempt,
+            reason,
+            wait,
+            ..
+        } = event
+        {
+            retries.push((*page, *attempt, reason.clone(), *wait));
+        }
+    })
+    .await;
+    let page2 = report(&run, 2);
+    assert!(page2.is_ok(), "{page2:?}");
+    assert_eq!((page2.attempts, page2.requests), (3, 3), "{page2:?}");
+    assert_eq!(page2.quotes(), fixture::quotes_on_page(10, 2));
+    assert_eq!(run.status(), RunStatus::Complete, "{:#?}", run.reports);
+    // Each retry is announced and counted: robots.txt + 3 pages + 2 retries.
+    let reason = "HTTP 408 Request Timeout".to_owned();
+    assert_eq!(
+        retries,
+        [(2, 1, reason.clone(), backoff), (2, 2, reason, backoff * 2)]
+    );
+    assert_eq!(server.stats().page_count(2), 3);
+    assert_eq!(run.requests, 6);
+    // ... and spaced, on the server's clock: an answer (≥ latency), then the doubling backoff.
+    let at = arrivals(&server, "/page/2/");
+    assert!(at[1] - at[0] >= latency + backoff, "{at:?}");
+    assert!(at[2] - at[1] >= latency + backoff * 2, "{at:?}");
     server.shutdown().await;
 }
 
