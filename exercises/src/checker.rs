@@ -33,6 +33,31 @@ pub fn check_target_dir() -> PathBuf {
     }
 }
 
+/// Environment variable: check a copy of the learner's files instead of `exercises/starters/`.
+pub const ROOT_VAR: &str = "EXERCISES_ROOT";
+
+/// `$EXERCISES_ROOT` when set: a directory laid out like the workspace's learner files
+/// (`exercises/starters/*.rs`, `exercises/starters/PRISTINE`, `exercises/pristine/*.rs`), for
+/// example a temporary copy that a test may edit, reset and watch without touching the learner's
+/// own files. Its statuses and hints are kept in `<root>/status/`.
+pub fn root_override() -> Option<PathBuf> {
+    std::env::var_os(ROOT_VAR)
+        .filter(|v| !v.is_empty())
+        .map(|dir| workspace_root().join(dir))
+}
+
+/// Where the learner's files are: [`root_override`], else the workspace root. Every path of
+/// [`Exercise`] (`exercises/starters/<name>.rs`) is relative to it.
+pub fn learner_root() -> PathBuf {
+    root_override().unwrap_or_else(workspace_root)
+}
+
+/// Where statuses, hint counts and `reset`'s backups live: `<target>/status/`, or
+/// `$EXERCISES_ROOT/status/` for a copy.
+pub fn state_dir() -> PathBuf {
+    root_override().map_or_else(|| check_target_dir().join("status"), |r| r.join("status"))
+}
+
 /// Which code the tests are compiled against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
@@ -102,6 +127,25 @@ impl Outcome {
     pub fn is_pass(&self) -> bool {
         matches!(self, Outcome::Passed { .. })
     }
+
+    /// The same outcome with every `from` in its texts replaced by `to`.
+    fn renamed(self, from: &str, to: &str) -> Outcome {
+        let r = |t: String| t.replace(from, to);
+        match self {
+            Outcome::CompileError { errors } => Outcome::CompileError { errors: r(errors) },
+            Outcome::Failed {
+                passed,
+                failed,
+                first_failure,
+            } => Outcome::Failed {
+                passed,
+                failed,
+                first_failure: r(first_failure),
+            },
+            Outcome::Broken { reason } => Outcome::Broken { reason: r(reason) },
+            passed @ Outcome::Passed { .. } => passed,
+        }
+    }
 }
 
 /// The command line of a nested cargo run for the exercises package.
@@ -156,8 +200,36 @@ pub fn build_all(subject: Subject, quiet: bool) -> Result<(), BuildError> {
 pub struct BuildError(pub String);
 
 /// Runs the tests of `ex` against `subject`.
+///
+/// With [`ROOT_VAR`] set, the starter is the copy's file: `exercises/starters/` is compiled into
+/// the library, so the copy is compiled into the test binary alone instead, the way `verify`
+/// compiles a mutant (only that test binary is rebuilt; the other starters play no part).
 pub fn run_tests(ex: &Exercise, subject: Subject) -> Outcome {
-    run_tests_with(ex, cargo(subject))
+    match (subject, root_override()) {
+        (Subject::Starter, Some(root)) => run_tests_on_copy(ex, &root),
+        _ => run_tests_with(ex, cargo(subject)),
+    }
+}
+
+fn run_tests_on_copy(ex: &Exercise, root: &Path) -> Outcome {
+    let starter = root.join(ex.starter_path());
+    let prepared = state_dir().join("build").join(format!("{}.rs", ex.name));
+    let written = std::fs::read_to_string(&starter)
+        .map_err(|e| format!("cannot read {}: {e}", starter.display()))
+        .and_then(|text| {
+            prepared
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&prepared, includable(&text)))
+                .map_err(|e| format!("cannot write {}: {e}", prepared.display()))
+        });
+    if let Err(reason) = written {
+        return Outcome::Broken { reason };
+    }
+    let mut cmd = cargo(Subject::Mutant);
+    cmd.env("EXERCISES_MUTANT", &prepared);
+    // Messages name the learner's file, not the prepared copy (same lines: see `includable`).
+    run_tests_with(ex, cmd).renamed(&prepared.to_string_lossy(), &ex.starter_path())
 }
 
 fn run_tests_with(ex: &Exercise, mut cmd: Command) -> Outcome {
@@ -394,7 +466,7 @@ pub fn text_hash(text: &str) -> String {
 
 /// The file listing each starter's hash as shipped (`name hash` per line).
 pub fn pristine_file() -> PathBuf {
-    workspace_root().join("exercises/starters/PRISTINE")
+    learner_root().join("exercises/starters/PRISTINE")
 }
 
 /// Shipped hashes, by name.
@@ -409,13 +481,13 @@ pub fn pristine_hashes() -> Vec<(String, String)> {
 
 /// The current hash of `ex`'s starter file (empty when it cannot be read).
 pub fn starter_hash(ex: &Exercise) -> String {
-    std::fs::read_to_string(workspace_root().join(ex.starter_path()))
+    std::fs::read_to_string(learner_root().join(ex.starter_path()))
         .map(|t| text_hash(&t))
         .unwrap_or_default()
 }
 
 fn status_file(ex: &Exercise) -> PathBuf {
-    check_target_dir().join("status").join(ex.name)
+    state_dir().join(ex.name)
 }
 
 /// Remembers the outcome of checking the starter whose hash is `hash`.
@@ -484,7 +556,7 @@ pub struct VerifyLine {
 
 /// Static checks: every file exists, is declared, and the starters are the shipped ones.
 pub fn verify_layout() -> Vec<Problem> {
-    let root = workspace_root();
+    let root = learner_root();
     let mut problems = Vec::new();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
     let starters_mod = read("exercises/starters/mod.rs");
@@ -541,7 +613,7 @@ pub fn verify_layout() -> Vec<Problem> {
 /// # Errors
 /// When a file cannot be written.
 pub fn write_pristine() -> std::io::Result<()> {
-    let root = workspace_root();
+    let root = learner_root();
     std::fs::create_dir_all(root.join("exercises/pristine"))?;
     for ex in EXERCISES {
         std::fs::copy(root.join(ex.starter_path()), root.join(pristine_copy(ex)))?;
@@ -558,14 +630,40 @@ pub fn pristine_copy(ex: &Exercise) -> String {
     format!("exercises/pristine/{}.rs", ex.name)
 }
 
-/// Restores `ex`'s starter from its pristine copy (no git needed). Returns the path restored.
+/// What [`reset`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reset {
+    /// The starter was already byte for byte the shipped one: nothing was written.
+    AlreadyPristine,
+    /// The starter was restored; the learner's version was saved at this path first.
+    Restored {
+        /// Where the replaced version was saved (`<state>/backup/<name>.rs`).
+        backup: PathBuf,
+    },
+}
+
+/// Restores `ex`'s starter from its pristine copy, byte for byte (no git needed), after saving
+/// the learner's version in [`state_dir`]`/backup/` (one copy per exercise, the latest).
 ///
 /// # Errors
-/// When the copy cannot be read or the starter cannot be written.
-pub fn reset(ex: &Exercise) -> std::io::Result<String> {
-    let root = workspace_root();
-    std::fs::copy(root.join(pristine_copy(ex)), root.join(ex.starter_path()))?;
-    Ok(ex.starter_path())
+/// When the pristine copy cannot be read, or a file cannot be written.
+pub fn reset(ex: &Exercise) -> std::io::Result<Reset> {
+    let root = learner_root();
+    let pristine = std::fs::read(root.join(pristine_copy(ex)))?;
+    let starter = root.join(ex.starter_path());
+    let current = std::fs::read(&starter).ok();
+    if current.as_deref() == Some(pristine.as_slice()) {
+        return Ok(Reset::AlreadyPristine);
+    }
+    let backup = state_dir().join("backup").join(format!("{}.rs", ex.name));
+    if let Some(current) = current {
+        if let Some(dir) = backup.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&backup, current)?;
+    }
+    std::fs::write(starter, pristine)?;
+    Ok(Reset::Restored { backup })
 }
 
 /// How many times `hint` was asked for `ex` (0, 1, …): the first shows the nudge, later ones the
@@ -587,9 +685,7 @@ pub fn saw_hint(ex: &Exercise) {
 }
 
 fn hint_file(ex: &Exercise) -> PathBuf {
-    check_target_dir()
-        .join("status")
-        .join(format!("{}.hints", ex.name))
+    state_dir().join(format!("{}.hints", ex.name))
 }
 
 /// The next exercise that is not passing, in course order ([`crate::info::in_order`]): the first
@@ -615,6 +711,15 @@ pub fn passing_count() -> usize {
 /// Runs loom on the learner's exercise-17 queue (`thread_safe_structures`, feature `learner`,
 /// `--cfg loom`, release, in `<target>/loom`): the same model checks as the reference queue's.
 pub fn run_loom_on_learner() -> Outcome {
+    if let Some(root) = root_override() {
+        return Outcome::Broken {
+            reason: format!(
+                "loom can only check exercises/starters/ex17_thread_safe_structures.rs (the \
+                 thread_safe_structures package compiles that file), not a copy in {}",
+                root.display()
+            ),
+        };
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(workspace_root())
@@ -766,13 +871,18 @@ pub fn mutants() -> Vec<Mutant> {
 /// The mutant's text as the test binary includes it (`include!` inside `mod ex { … }`): inner
 /// doc comments and inner attributes are not allowed there, and `crate::` (the exercises library,
 /// where a learner's file lives) is `exercises::` from a test.
+///
+/// Every line stays on its line (an inner attribute becomes a comment), so the compiler's line
+/// numbers are those of the original file.
 pub fn includable(text: &str) -> String {
     text.lines()
-        .filter(|l| !l.trim_start().starts_with("#!["))
         .map(|l| {
-            let l = l
-                .strip_prefix("//!")
-                .map_or_else(|| l.to_owned(), |rest| format!("//{rest}"));
+            let l = if l.trim_start().starts_with("#![") {
+                format!("// {l}")
+            } else {
+                l.strip_prefix("//!")
+                    .map_or_else(|| l.to_owned(), |rest| format!("//{rest}"))
+            };
             l.replace("crate::", "exercises::")
         })
         .collect::<Vec<_>>()
@@ -914,20 +1024,28 @@ pub fn mutant_problem(m: &Mutant, outcome: &Outcome) -> Option<Problem> {
     }
 }
 
-/// Sleeps in small steps until a starter file changes; returns which one.
-pub fn wait_for_change(poll: Duration) -> &'static Exercise {
-    let snapshot: Vec<String> = EXERCISES.iter().map(starter_hash).collect();
+/// The hash of every starter, in [`EXERCISES`] order: what [`wait_for_change`] compares with.
+pub fn starter_hashes() -> Vec<String> {
+    EXERCISES.iter().map(starter_hash).collect()
+}
+
+/// Sleeps in small steps until a starter differs from `seen` (from [`starter_hashes`]); returns
+/// which one, and updates `seen` to the files as they are now. Take `seen` *before* checking, so
+/// that a save made while a check runs is seen by the next wait instead of being missed.
+pub fn wait_for_change(seen: &mut Vec<String>, poll: Duration) -> &'static Exercise {
     loop {
-        std::thread::sleep(poll);
+        let now = starter_hashes();
         if let Some((ex, _)) = EXERCISES
             .iter()
-            .zip(&snapshot)
-            .find(|(ex, old)| starter_hash(ex) != **old)
+            .zip(now.iter().zip(seen.iter()))
+            .find(|(_, (new, old))| new != old)
         {
             // Editors often write a file in several steps: let it settle.
             std::thread::sleep(Duration::from_millis(200));
+            *seen = starter_hashes();
             return ex;
         }
+        std::thread::sleep(poll);
     }
 }
 

@@ -24,56 +24,78 @@ usage: cargo run --bin exercises -- <command>
   hint NAME         a nudge for NAME; ask again for the approach
   reset NAME        restore NAME's starter as shipped (your changes are lost)
   solution NAME     where NAME's reference solution is
-  watch [NAME]      check on every save; after a pass, move on to the next exercise
+  watch [NAME]      check NAME (or the next unfinished exercise) now and on every save;
+                    after a pass, move on to the next exercise
   verify            (CI) every starter fails, every solution passes, every mutant fails
   mutants [NAME]    (maintainers) run the wrong solutions of exercises/mutants/ only
   pristine          (maintainers) record the current starters as the shipped ones
 
 NAME: ex06_synchronization_in_practice, ex06, synchronization_in_practice or 6.
-The checker builds in the workspace target/ (set EXERCISES_TARGET_DIR to use another).";
+The checker builds in the workspace target/ (set EXERCISES_TARGET_DIR to use another).
+EXERCISES_ROOT=DIR works on a copy of the learner's files instead of exercises/starters/:
+DIR/exercises/starters/ (with PRISTINE) and DIR/exercises/pristine/; state in DIR/status/.
+Exit status: 0 done or passing, 1 a check or verify failed, 2 a bad command or NAME.";
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let arg = |i: usize| args.get(i).map(String::as_str);
-    let result = match (arg(0), arg(1)) {
-        (Some("list"), None) => list(),
-        (Some("check"), Some(name)) => find(name).and_then(|ex| check(ex).map(|_| ())),
-        (Some("hint"), Some(name)) => find(name).map(hint),
-        (Some("reset"), Some(name)) => find(name).and_then(reset),
-        (Some("solution"), Some(name)) => find(name).map(solution),
-        (Some("watch"), name) => watch(name),
-        (Some("verify"), None) => verify(),
-        (Some("mutants"), name) => name
-            .map(find)
-            .transpose()
-            .and_then(|ex| report_mutants(&check_mutants(ex))),
-        (Some("pristine"), None) => checker::write_pristine()
-            .map(|()| {
-                println!(
-                    "wrote {} and exercises/pristine/",
-                    checker::pristine_file().display()
-                );
-            })
-            .map_err(|e| format!("cannot write the pristine copies: {e}")),
-        (None | Some("help" | "-h" | "--help"), None) => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(format!("unknown command {:?}\n\n{USAGE}", args.join(" "))),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}");
-            }
-            ExitCode::FAILURE
-        }
+/// Why a command failed: how it was called (exit status 2, like a bad command line anywhere), or
+/// what it found (exit status 1: a failing check, a problem found by `verify`). The message is
+/// printed as `error: …`; an empty one was already reported.
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Failed(message)
     }
 }
 
-fn find(name: &str) -> Result<&'static Exercise, String> {
-    info::find(name).map_err(|e| e.to_string())
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (code, message) = match run(&args) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => (2, message),
+        Err(Failure::Failed(message)) => (1, message),
+    };
+    if !message.is_empty() {
+        eprintln!("error: {message}");
+    }
+    ExitCode::from(code)
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    let optional = |name: Option<&str>| name.map(find).transpose();
+    match (arg(0), arg(1), arg(2)) {
+        (Some("list"), None, None) => list()?,
+        (Some("check"), Some(name), None) => drop(check(find(name)?)?),
+        (Some("hint"), Some(name), None) => hint(find(name)?),
+        (Some("reset"), Some(name), None) => reset(find(name)?)?,
+        (Some("solution"), Some(name), None) => solution(find(name)?),
+        (Some("watch"), name, None) => watch(optional(name)?)?,
+        (Some("verify"), None, None) => verify()?,
+        (Some("mutants"), name, None) => report_mutants(&check_mutants(optional(name)?))?,
+        (Some("pristine"), None, None) => {
+            checker::write_pristine()
+                .map_err(|e| format!("cannot write the pristine copies: {e}"))?;
+            println!(
+                "wrote {} and exercises/pristine/",
+                checker::pristine_file().display()
+            );
+        }
+        (None | Some("help" | "-h" | "--help"), None, None) => println!("{USAGE}"),
+        _ => {
+            return Err(Failure::Usage(format!(
+                "unknown command {:?}\n\n{USAGE}",
+                args.join(" ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn find(name: &str) -> Result<&'static Exercise, Failure> {
+    info::find(name).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 /// `cargo run --bin exercises -- check 6`, with the exercise's number.
@@ -225,11 +247,25 @@ fn hint(ex: &Exercise) {
 }
 
 fn reset(ex: &Exercise) -> Result<(), String> {
-    let path = checker::reset(ex).map_err(|e| format!("cannot reset {}: {e}", ex.name))?;
-    println!(
-        "{path} is back as shipped. `{}` when you are ready.",
-        command("check", ex)
-    );
+    let starter = ex.starter_path();
+    let shipped = checker::pristine_copy(ex);
+    match checker::reset(ex).map_err(|e| format!("cannot reset {}: {e}", ex.name))? {
+        checker::Reset::AlreadyPristine => {
+            println!("{starter} is already as shipped ({shipped}): nothing to reset.");
+        }
+        checker::Reset::Restored { backup } => {
+            let root = checker::learner_root();
+            let backup = backup.strip_prefix(&root).unwrap_or(&backup);
+            println!(
+                "reset {}: {starter} is back as shipped (copied from {shipped}).\n\
+                 Your version is saved in {} until the next reset of this exercise.\n\
+                 When you are ready: `{}`",
+                ex.name,
+                backup.display(),
+                command("check", ex)
+            );
+        }
+    }
     Ok(())
 }
 
@@ -246,33 +282,46 @@ fn solution(ex: &Exercise) {
     );
 }
 
-/// Checks on every save. After a pass, moves on to the next unfinished exercise (in course
-/// order) and waits for its file.
-fn watch(name: Option<&str>) -> Result<(), String> {
-    let mut current = match name {
-        Some(name) => Some(find(name)?),
-        None => checker::next_unfinished(None),
+/// Checks the exercise now, then again on every save of a starter. After a pass, moves on to
+/// the next unfinished exercise (in course order) and waits for its file.
+fn watch(start: Option<&'static Exercise>) -> Result<(), String> {
+    let Some(mut current) = start.or_else(|| checker::next_unfinished(None)) else {
+        progress(None);
+        return Ok(());
     };
+    // Taken before each check, so that a save made while a check runs starts another one.
+    let mut seen = checker::starter_hashes();
+    let mut changed = current;
     loop {
-        let Some(ex) = current else {
-            progress(None);
-            return Ok(());
-        };
-        println!(
-            "\nwatching {} — {}: save {} to check it (Ctrl-C to stop)",
-            ex.name,
-            ex.title,
-            ex.starter_path()
-        );
-        let changed = checker::wait_for_change(Duration::from_millis(500));
-        println!();
-        // Saving another exercise's file checks that one; a pass moves on from the current one.
+        clear_screen();
         let passed = check(changed).unwrap_or(false);
-        if passed && changed.number == ex.number {
-            current = checker::next_unfinished(Some(ex));
-        } else if changed.number != ex.number && !passed {
-            current = Some(changed);
+        if changed.number == current.number && passed {
+            // The pass printed the progress and what is next; move on to it.
+            let Some(next) = checker::next_unfinished(Some(current)) else {
+                return Ok(());
+            };
+            current = next;
+        } else if changed.number != current.number && !passed {
+            // The learner went back to another exercise: follow them.
+            current = changed;
         }
+        println!(
+            "\nwatching {} — {}\n  save {} to check it (Ctrl-C to stop)",
+            current.name,
+            current.title,
+            current.starter_path()
+        );
+        changed = checker::wait_for_change(&mut seen, Duration::from_millis(500));
+    }
+}
+
+/// Starts each `watch` verdict on a clean screen, as rustlings does (only on a terminal: a pipe
+/// or a log keeps every verdict).
+fn clear_screen() {
+    use std::io::{IsTerminal, Write};
+    let mut out = std::io::stdout();
+    if out.is_terminal() {
+        let _ = write!(out, "\x1b[2J\x1b[H");
     }
 }
 
