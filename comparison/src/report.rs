@@ -48,6 +48,8 @@ pub struct Row {
     pub ratio_spread: Option<Spread>,
     /// Python's speedup against its own sequential run.
     pub python_speedup: Option<f64>,
+    /// p10, median and p90 of Python's speedup, from its runs of the same rounds.
+    pub python_speedup_spread: Option<Spread>,
     /// Anything else worth knowing (ticker delay, bytes copied…).
     pub note: String,
     /// CPU seconds of every measured run (this process, its reaped children, its pool workers).
@@ -186,8 +188,9 @@ impl Row {
         let spread = Spread::of(&measure::paired_ratios(py, me, false));
         self.ratio = Some(spread.p50);
         self.ratio_spread = Some(spread);
-        self.python_speedup =
-            py_base.map(|b| Spread::of(&measure::paired_ratios(b, py, false)).p50);
+        self.python_speedup_spread =
+            py_base.map(|b| Spread::of(&measure::paired_ratios(b, py, false)));
+        self.python_speedup = self.python_speedup_spread.map(|s| s.p50);
     }
 
     /// Python / Rust as printed: with its same-round spread when there is one.
