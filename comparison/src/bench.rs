@@ -300,6 +300,25 @@ impl Bench {
         }))
     }
 
+    /// A mode that measures, once per round, how many times faster the machine runs one copy
+    /// of plain CPU work per core at once than one copy ([`crate::measure::capacity`]); the
+    /// values (warm-up rounds included) go to `out`.
+    pub(crate) fn capacity_mode<'a>(
+        &self,
+        out: &'a std::cell::RefCell<Vec<f64>>,
+    ) -> crate::measure::Mode<'a> {
+        let copies = self.cfg.cores;
+        let n = if self.cfg.quick {
+            1_000_000
+        } else {
+            80_000_000 // about 20 ms in release
+        };
+        crate::measure::Mode::new("capacity", 0.0, move || {
+            out.borrow_mut().push(crate::measure::capacity(copies, n));
+            Ok(0)
+        })
+    }
+
     pub(crate) fn push(&mut self, mut section: Section) {
         // Other programs on the machine take cores away from the parallel modes: keep the
         // 1-minute load average (it counts this program's own busy threads too) with the figures.
