@@ -43,8 +43,9 @@
 //!   decoded with `bincode::config::standard().with_limit::<MAX_FRAME>()`. A hostile length
 //!   prefix or garbage becomes a [`frame::FrameError`], never an allocation failure or a panic.
 //! - `fork` without `exec` only in a single-threaded process ([`spawn::fork_child`] checks).
-//! - Children die with their parent: pool workers by `PR_SET_PDEATHSIG`, the manager by
-//!   watching its parent pid (and it removes its socket file).
+//! - Children die with their parent: pool workers by `PR_SET_PDEATHSIG` (set towards the
+//!   driver thread that started them, which lives as long as the pool), the manager by waiting
+//!   on a pidfd of its owner process (whatever thread started it; it removes its socket file).
 #![warn(missing_docs)]
 
 pub mod frame;

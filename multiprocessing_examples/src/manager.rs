@@ -22,21 +22,24 @@
 //!
 //! The server does not trust its clients ([`ManagerLimits`]): a request may be at most
 //! `max_request` bytes, must arrive whole within `read_timeout` once it has started (a client
-//! that announces a big request and stalls is dropped), at most `max_clients` connections are
-//! served at once, integer updates are checked for overflow, and only the owner (who holds a
-//! random token given at start) can shut the server down. If the owner dies, the server
-//! removes its socket file and exits. Each request is a round
+//! that announces a big request and stalls is dropped), a connection silent for `idle_timeout`
+//! between requests is closed, at most `max_clients` connections are served at once (when all
+//! are taken, a newcomer takes the slot of the longest-idle one, so silent peers cannot lock a
+//! real client out), integer updates are checked for overflow, and only the owner (who holds a
+//! random token given at start) can shut the server down. A [`ManagerClient`] whose idle
+//! connection was closed reconnects by itself. If the owner process dies, the server removes
+//! its socket file and exits at once. Each request is a round
 //! trip through the kernel and a context switch; that is why a manager costs far more per
 //! update than an atomic in shared memory (`p15` prints both).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::io::Read;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -53,14 +56,19 @@ pub const MANAGER_ROLE: &str = "__course_manager";
 const TOKEN_ENV: &str = "COURSE_MANAGER_TOKEN";
 
 /// What the server accepts from its clients. Defaults: 1 MiB per request, 10 s to send a
-/// request once started, 32 clients at once.
+/// request once started, 60 s of silence between requests, 32 clients at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ManagerLimits {
     /// Largest request frame accepted (bigger ones get an error and the connection closes).
     pub max_request: usize,
     /// Time a client has to send the rest of a request once its first byte arrived.
     pub read_timeout: Duration,
-    /// Connections served at once; more are answered with an error and closed.
+    /// Time a connection may stay silent between two requests (or before its first): then
+    /// the server closes it, and a [`ManagerClient`] reconnects on its next call.
+    pub idle_timeout: Duration,
+    /// Connections served at once. A newcomer over the cap takes the slot of the connection
+    /// idle the longest; only when every slot is in the middle of a request (each bounded by
+    /// `read_timeout`) is it answered with an error and closed.
     pub max_clients: usize,
 }
 
@@ -69,6 +77,7 @@ impl Default for ManagerLimits {
         Self {
             max_request: 1 << 20,
             read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             max_clients: 32,
         }
     }
@@ -145,6 +154,10 @@ enum Response {
     Dict(BTreeMap<String, Value>),
     List(Vec<Value>),
     Error(String),
+    /// Sent instead of an answer when the server closes an idle connection (its deadline
+    /// passed, or a new client needed its slot): the request, if one was on its way, was not
+    /// carried out, so the client may send it again on a new connection.
+    Closed(String),
 }
 
 #[derive(Debug, Default)]
@@ -191,6 +204,7 @@ impl Config {
                 max_request: role.parse_arg(2)?,
                 read_timeout: Duration::from_millis(role.parse_arg(3)?),
                 max_clients: role.parse_arg(4)?,
+                idle_timeout: Duration::from_millis(role.parse_arg(5)?),
             },
             token,
         })
@@ -201,31 +215,18 @@ fn serve(role: &crate::spawn::Role) -> io::Result<()> {
     let config = Arc::new(Config::from_role(role)?);
     // The parent bound the socket and passed us the listening descriptor: no start-up race.
     let listener = UnixListener::from(inherited_fd(0)?);
-    // If the owner dies without stopping us (SIGKILL, abort), we are re-parented: nobody will
-    // ever send Shutdown, so remove the socket file and leave instead of lingering as an
-    // orphan. (The owner's pid comes from the command line, not from our first getppid(): the
-    // owner may already be gone by then.)
-    let watched = Arc::clone(&config);
-    std::thread::spawn(move || {
-        loop {
-            if nix::unistd::getppid() != watched.owner {
-                let _ = std::fs::remove_file(&watched.path);
-                std::process::exit(0);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    });
+    watch_owner(config.owner, config.path.clone());
     let state = Arc::new(Mutex::new(State::default()));
-    let clients = Arc::new(AtomicUsize::new(0));
+    let clients = Arc::new(Mutex::new(Clients::default()));
     for conn in listener.incoming() {
         let Ok(mut conn) = conn else { continue };
-        // A connection cap: each client costs a thread and a request buffer.
-        if clients.fetch_add(1, Ordering::SeqCst) >= config.limits.max_clients {
-            clients.fetch_sub(1, Ordering::SeqCst);
+        // The connection cap: each client costs a thread and a request buffer.
+        let admitted = lock(&clients).admit(&conn, config.limits.max_clients);
+        let Some(id) = admitted else {
             let _ = conn.set_write_timeout(Some(Duration::from_millis(100)));
             let _ = frame::write_frame(&mut conn, &Response::Error("too many clients".into()));
             continue;
-        }
+        };
         let (state, clients, config) = (
             Arc::clone(&state),
             Arc::clone(&clients),
@@ -233,8 +234,8 @@ fn serve(role: &crate::spawn::Role) -> io::Result<()> {
         );
         // One thread per connected process; the Mutex makes each request atomic.
         std::thread::spawn(move || {
-            let flow = handle(conn, &state, &config);
-            clients.fetch_sub(1, Ordering::SeqCst);
+            let flow = handle(conn, id, &state, &clients, &config);
+            lock(&clients).slots.remove(&id);
             if flow == Flow::Stop {
                 let _ = std::fs::remove_file(&config.path);
                 std::process::exit(0);
@@ -244,18 +245,141 @@ fn serve(role: &crate::spawn::Role) -> io::Result<()> {
     Ok(())
 }
 
+/// If the owner dies without stopping us (SIGKILL, abort), nobody will ever send `Shutdown`:
+/// remove the socket file and leave at once instead of lingering as an orphan.
+///
+/// Why not `PR_SET_PDEATHSIG`, as the pool's workers use? That signal follows the *thread*
+/// that started us, not the owner process: `Manager::start` may be called on a short-lived
+/// thread (a scoped thread, a request handler), and we would die with that thread while the
+/// owner lives on. (The pool is safe there: its workers are started by driver threads that
+/// live as long as the pool.) And a SIGKILL would leave no chance to remove the socket file.
+/// Instead one thread holds a *pidfd* of the owner (Linux 5.3+) and sleeps in `poll` until it
+/// becomes readable, which happens the moment the owner process ends, whichever thread
+/// started us: no periodic wake-up, no delay. On an older kernel it falls back to comparing
+/// `getppid()` with the owner every 50 ms (re-parenting changes it).
+fn watch_owner(owner: nix::unistd::Pid, path: PathBuf) {
+    let leave = move || -> ! {
+        let _ = std::fs::remove_file(&path);
+        std::process::exit(0)
+    };
+    let pidfd = pidfd_open(owner);
+    // The owner's pid comes from the command line, not from our first getppid(): the owner
+    // may already be gone by now. Checked *after* pidfd_open, so that if the owner is still
+    // our parent, the pidfd is the owner's (a pid cannot be reused while its process lives).
+    if nix::unistd::getppid() != owner {
+        leave();
+    }
+    std::thread::spawn(move || {
+        if let Ok(pidfd) = &pidfd
+            && wait_readable(pidfd, None).is_ok()
+        {
+            leave(); // readable: the owner process has ended
+        }
+        loop {
+            if nix::unistd::getppid() != owner {
+                leave();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+}
+
+/// A pidfd for `pid`: a descriptor that `poll` reports readable once that process has ended.
+fn pidfd_open(pid: nix::unistd::Pid) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and a flags word (0) and returns a new descriptor or -1;
+    // it touches no memory of ours.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = i32::try_from(fd).map_err(io::Error::other)?;
+    // SAFETY: `fd` was just returned by the kernel, is open, and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The connections being served, for the cap of `max_clients`.
+#[derive(Default)]
+struct Clients {
+    next_id: u64,
+    slots: HashMap<u64, Slot>,
+}
+
+struct Slot {
+    /// A second handle on the connection: shutting down its read side wakes the thread that
+    /// serves it, when its slot is given to a newcomer.
+    conn: UnixStream,
+    /// Since when it has been waiting for a request; `None` while one is read or served.
+    idle_since: Option<Instant>,
+    /// Its slot was given to a newcomer: it closes as soon as its thread wakes.
+    evicted: bool,
+}
+
+impl Clients {
+    /// Gives `conn` a slot; when all are taken, it takes the slot of the connection that has
+    /// been idle the longest (silent peers cannot lock real clients out). `None` when every
+    /// slot is in the middle of a request (or has one waiting to be read).
+    fn admit(&mut self, conn: &UnixStream, max_clients: usize) -> Option<u64> {
+        let live = self.slots.values().filter(|s| !s.evicted).count();
+        if live >= max_clients {
+            let oldest = self
+                .slots
+                .values_mut()
+                .filter(|s| !s.evicted)
+                .filter(|s| !matches!(wait_readable(&s.conn, Some(Duration::ZERO)), Ok(true)))
+                .filter_map(|s| Some((s.idle_since?, s)))
+                .min_by_key(|(since, _)| *since)?
+                .1;
+            oldest.evicted = true;
+            let _ = oldest.conn.shutdown(std::net::Shutdown::Read);
+        }
+        let slot = Slot {
+            conn: conn.try_clone().ok()?,
+            idle_since: Some(Instant::now()),
+            evicted: false,
+        };
+        self.next_id += 1;
+        self.slots.insert(self.next_id, slot);
+        Some(self.next_id)
+    }
+}
+
 #[derive(PartialEq)]
 enum Flow {
     Continue,
     Stop,
 }
 
-fn handle(mut conn: UnixStream, state: &Mutex<State>, config: &Config) -> Flow {
+fn handle(
+    mut conn: UnixStream,
+    id: u64,
+    state: &Mutex<State>,
+    clients: &Mutex<Clients>,
+    config: &Config,
+) -> Flow {
     let _ = conn.set_write_timeout(Some(config.limits.read_timeout));
     loop {
-        // Between requests a client may stay idle as long as it likes (it holds one of the
-        // capped connections); once a request starts, all of it must arrive in time.
-        if !wait_readable(&conn) {
+        // Between requests a client may stay silent up to `idle_timeout`, and only while no
+        // newcomer needs its slot; once a request starts, all of it must arrive in time.
+        let ready = wait_readable(&conn, Some(config.limits.idle_timeout));
+        let closing = {
+            let mut table = lock(clients);
+            match table.slots.get_mut(&id) {
+                Some(slot) if slot.evicted => Some("its slot was given to a new client"),
+                Some(_) if !matches!(ready, Ok(true)) => Some("it was idle for too long"),
+                Some(slot) => {
+                    slot.idle_since = None; // busy: no longer evictable
+                    None
+                }
+                None => Some("the server lost track of it"),
+            }
+        };
+        if let Some(why) = closing {
+            let notice = format!("the manager closed this idle connection: {why}");
+            let _ = frame::write_frame(&mut conn, &Response::Closed(notice));
             return Flow::Continue;
         }
         let mut reader = Deadline {
@@ -282,34 +406,42 @@ fn handle(mut conn: UnixStream, state: &Mutex<State>, config: &Config) -> Flow {
             let _ = frame::write_frame(&mut conn, &refused);
             return Flow::Continue;
         }
-        let resp = {
-            let mut s = state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            apply(&mut s, req)
-        };
+        let resp = apply(&mut lock(state), req);
         if frame::write_frame(&mut conn, &resp).is_err() {
             return Flow::Continue;
+        }
+        if let Some(slot) = lock(clients).slots.get_mut(&id) {
+            slot.idle_since = Some(Instant::now());
         }
     }
 }
 
-/// Blocks until `conn` has something to read (or is closed); false on error.
-fn wait_readable(conn: &UnixStream) -> bool {
+/// Waits until `fd` has something to read (or is closed): `Ok(true)`; `Ok(false)` when
+/// `timeout` passed first (`None`: no limit).
+fn wait_readable(fd: &impl AsRawFd, timeout: Option<Duration>) -> io::Result<bool> {
+    let until = timeout.map(|t| Instant::now() + t);
     let mut fds = [libc::pollfd {
-        fd: conn.as_raw_fd(),
+        fd: fd.as_raw_fd(),
         events: libc::POLLIN,
         revents: 0,
     }];
     loop {
+        let ms = until.map_or(-1, |u| {
+            let left = u.saturating_duration_since(Instant::now()).as_millis();
+            libc::c_int::try_from(left).unwrap_or(libc::c_int::MAX)
+        });
         // SAFETY: `fds` is a valid array of one pollfd that outlives the call, and its length
         // is passed with it; poll only writes `revents`.
-        let rc = unsafe { libc::poll(fds.as_mut_ptr(), 1, -1) };
-        if rc > 0 {
-            return true;
-        }
-        if rc < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return false;
+        let rc = unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
+        match rc {
+            0 => return Ok(false),
+            n if n > 0 => return Ok(true),
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
         }
     }
 }
@@ -405,6 +537,7 @@ impl Manager {
             .arg(limits.max_request.to_string())
             .arg(limits.read_timeout.as_millis().to_string())
             .arg(limits.max_clients.to_string())
+            .arg(limits.idle_timeout.as_millis().to_string())
             .env(TOKEN_ENV, token.to_string())
             .pass_fd(&listener)
             .and_then(SelfCommand::spawn);
@@ -461,9 +594,14 @@ fn random_token() -> io::Result<u64> {
 }
 
 /// A connection to a manager: the dict and list proxies (`manager.dict()`, `manager.list()`).
+///
+/// If the server closed the connection while it was idle (see [`ManagerLimits::idle_timeout`]),
+/// the next call reconnects once and sends its request again: the server had not carried it
+/// out.
 #[derive(Debug)]
 pub struct ManagerClient {
     conn: UnixStream,
+    path: PathBuf,
 }
 
 impl ManagerClient {
@@ -472,16 +610,50 @@ impl ManagerClient {
     /// # Errors
     /// When nothing listens there.
     pub fn connect(path: impl AsRef<Path>) -> io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        Ok(Self {
+            conn: Self::open(&path)?,
+            path,
+        })
+    }
+
+    fn open(path: &Path) -> io::Result<UnixStream> {
         let conn = UnixStream::connect(path)?;
         conn.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Self { conn })
+        Ok(conn)
     }
 
     fn call(&mut self, req: &Request) -> Result<Response, FrameError> {
-        frame::write_frame(&mut self.conn, req)?;
+        match self.try_call(req)? {
+            Some(r) => Ok(r),
+            None => {
+                // Our idle connection was closed before the request reached the server.
+                self.conn = Self::open(&self.path)?;
+                self.try_call(req)?.ok_or(FrameError::Closed)
+            }
+        }
+    }
+
+    /// One request and its reply; `None` when the server had closed this connection for
+    /// idleness, so that the request was certainly not carried out.
+    fn try_call(&mut self, req: &Request) -> Result<Option<Response>, FrameError> {
+        match frame::write_frame(&mut self.conn, req) {
+            // A write fails only when the server no longer reads this connection: the frame
+            // did not arrive whole, and a partial request is never applied.
+            Err(FrameError::Io(e))
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                return Ok(None);
+            }
+            other => other?,
+        }
         match frame::read_frame(&mut self.conn)? {
+            Response::Closed(_) => Ok(None),
             Response::Error(e) => Err(FrameError::Io(io::Error::other(e))),
-            r => Ok(r),
+            r => Ok(Some(r)),
         }
     }
 

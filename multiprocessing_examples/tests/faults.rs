@@ -404,7 +404,153 @@ fn owner_sigkilled_while_workers_are_busy() {
     );
 }
 
+/// Role `manager-owner`: starts a manager from a thread that ends at once (the trap of
+/// `PR_SET_PDEATHSIG`, which follows the thread), checks that the manager still serves, prints
+/// `<manager pid> <socket path>` and waits to be killed.
+fn manager_owner() {
+    let mgr = std::thread::spawn(|| {
+        let mgr = Manager::start().unwrap();
+        std::thread::sleep(Duration::from_millis(100)); // the manager is up: then this ends
+        mgr
+    })
+    .join()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200)); // the starting thread is long gone
+    let mut c = mgr.client().unwrap();
+    c.dict_set("alive", Value::Bool(true)).unwrap();
+    println!("{} {}", mgr.pid(), mgr.address().display());
+    std::io::stdout().flush().unwrap();
+    std::thread::sleep(Duration::from_secs(120));
+}
+
+fn manager_dies_with_its_owner_whatever_thread_started_it() {
+    let mut owner = SelfCommand::new("manager-owner")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(owner.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let (pid, socket) = line.trim().split_once(' ').unwrap_or_else(|| {
+        kill(owner.id());
+        let _ = owner.wait();
+        panic!("the owner could not use its manager: {line:?}")
+    });
+    let pid: u32 = pid.parse().unwrap();
+    let socket = std::path::PathBuf::from(socket);
+    assert!(is_alive(pid) && socket.exists());
+    kill(owner.id());
+    let killed = Instant::now();
+    owner.wait().unwrap();
+    // The manager is re-parented to us (the subreaper): a zombie once it has exited.
+    let deadline = killed + Duration::from_secs(1);
+    while (is_alive(pid) || socket.exists()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (alive, left, took) = (is_alive(pid), socket.exists(), killed.elapsed());
+    kill(pid); // clean up after a failure; harmless otherwise
+    let _ = nix::sys::wait::waitpid(
+        nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap()),
+        None,
+    );
+    let _ = std::fs::remove_file(&socket);
+    assert!(
+        !alive && !left,
+        "{took:?} after the owner's SIGKILL: manager running {alive}, socket file left {left}"
+    );
+}
+
 // ---------------------------------------------------------------- the manager's rows
+
+/// The variant number of the next reply frame on `s` (`Response::Dict` is 3, `Closed` 6),
+/// read raw; `None` at end-of-file.
+fn raw_reply_variant(s: &mut UnixStream) -> Option<u8> {
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len).ok()?;
+    let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
+    s.read_exact(&mut body).ok()?;
+    body.get(8).copied()
+}
+
+/// A raw `Request::Dict` frame (variant 3, no payload), for clients that pace their bytes.
+fn raw_dict_request() -> Vec<u8> {
+    let tag = frame::type_tag_of("multiprocessing_examples::manager::Request");
+    let mut bytes = 9u32.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&tag.to_le_bytes());
+    bytes.push(3);
+    bytes
+}
+
+fn manager_silent_peers_cannot_lock_out_a_client() {
+    // 1. 40 peers connect and send nothing: more than the 32 slots. A real client still gets
+    //    in at once (it takes the slot of the longest-idle peer), long before any idle deadline.
+    let limits = ManagerLimits {
+        idle_timeout: Duration::from_secs(20),
+        ..ManagerLimits::default()
+    };
+    assert_eq!(limits.max_clients, 32);
+    let mgr = Manager::start_with(limits).unwrap();
+    let mut early = mgr.client().unwrap();
+    early.dict_set("k", Value::Int(1)).unwrap(); // then idle: the first slot to be given away
+    let silent: Vec<UnixStream> = (0..40)
+        .map(|_| UnixStream::connect(mgr.address()).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200)); // all 40 accepted
+    let mut real = mgr.client().unwrap();
+    real.dict_incr("k", 1)
+        .expect("a real client is not locked out");
+    let closed = silent.iter().filter(|s| closed_by_server(s)).count();
+    assert!(
+        closed <= 10,
+        "{closed} silent peers were closed: the client got in by eviction, not a deadline"
+    );
+    let (_, threads) = rss_and_threads(mgr.pid());
+    assert!(threads <= 32 + 8, "manager threads: {threads}");
+    // The early client's slot was given away while it was idle: it reconnects by itself.
+    assert_eq!(early.dict_get("k").unwrap(), Some(Value::Int(2)));
+    drop(silent);
+    drop(mgr);
+
+    // 2. The idle deadline itself, with a short one: a silent peer is closed after it (with a
+    //    `Closed` notice), a client that pauses less than it between requests keeps its
+    //    connection, and a `ManagerClient` idle for longer reconnects by itself.
+    let idle = Duration::from_millis(400);
+    let limits = ManagerLimits {
+        idle_timeout: idle,
+        read_timeout: Duration::from_secs(2),
+        ..ManagerLimits::default()
+    };
+    let mgr = Manager::start_with(limits).unwrap();
+    let mut client = mgr.client().unwrap();
+    client.dict_set("a", Value::Int(1)).unwrap();
+    let mut mute = UnixStream::connect(mgr.address()).unwrap();
+    let connected = Instant::now();
+    // A slow but legitimate raw client on its own connection: a pause below the idle deadline
+    // before each request, and a request sent in two halves (within the read deadline).
+    let mut slow = UnixStream::connect(mgr.address()).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let request = raw_dict_request();
+    for _ in 0..2 {
+        std::thread::sleep(idle / 2);
+        slow.write_all(&request[..6]).unwrap();
+        std::thread::sleep(idle / 2);
+        slow.write_all(&request[6..]).unwrap();
+        assert_eq!(raw_reply_variant(&mut slow), Some(3), "a Dict reply");
+    }
+    mute.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(raw_reply_variant(&mut mute), Some(6), "a Closed notice");
+    let after = connected.elapsed();
+    assert!(
+        after >= idle && after < idle + Duration::from_secs(3),
+        "the silent peer was closed after {after:?}"
+    );
+    assert_eq!(raw_reply_variant(&mut mute), None, "then end-of-file");
+    std::thread::sleep(idle + Duration::from_millis(200));
+    assert_eq!(client.dict_get("a").unwrap(), Some(Value::Int(1)));
+}
 
 /// Data-segment size (kB: every allocation, touched or not) and thread count of `pid`,
 /// from `/proc/<pid>/status`.
@@ -458,8 +604,9 @@ fn manager_clients_that_stall() {
         refused.iter().all(closed_by_server),
         "oversized requests are refused at once"
     );
-    // 4 clients start a small request and stall half-way. Only 2 fit under the cap (the good
-    // client holds the third slot): the other 2 are turned away at once.
+    // 4 clients start a small request and stall half-way. The first 2 fill the cap; the third
+    // takes the slot of the good client, which is idle (it will reconnect); then all 3 slots
+    // are in the middle of a request, and the fourth is turned away at once.
     let mut stalled = Vec::new();
     for _ in 0..4 {
         let mut s = UnixStream::connect(mgr.address()).unwrap();
@@ -470,7 +617,7 @@ fn manager_clients_that_stall() {
     }
     std::thread::sleep(Duration::from_millis(150));
     let early = stalled.iter().filter(|s| closed_by_server(s)).count();
-    assert_eq!(early, 2, "clients turned away by the cap of 3");
+    assert_eq!(early, 1, "clients turned away by the cap of 3");
     let (data_kb, threads) = rss_and_threads(mgr.pid());
     assert!(
         threads <= threads_before + 2,
@@ -493,7 +640,8 @@ fn manager_clients_that_stall() {
         "{:?}",
         started.elapsed()
     );
-    // The well-behaved client is still served (idle for a while is fine).
+    // The well-behaved client is still served: its idle connection was given away, and it
+    // reconnects by itself.
     assert_eq!(good.dict_get("k").unwrap(), Some(Value::Int(1)));
     let path = mgr.address().to_path_buf();
     drop(mgr);
@@ -669,6 +817,7 @@ fn main() {
     match spawn::child_role().map(|r| r.name) {
         Some(r) if r == "pool-owner" => return pool_owner(),
         Some(r) if r == "spawn-probe" => return spawn_probe(),
+        Some(r) if r == "manager-owner" => return manager_owner(),
         _ => {}
     }
     spawn::become_subreaper().expect("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -687,7 +836,9 @@ fn main() {
             oversize_argument_is_refused_without_killing_anyone,
             oversize_result_is_refused_without_killing_anyone,
             owner_sigkilled_while_workers_are_busy,
+            manager_dies_with_its_owner_whatever_thread_started_it,
             manager_clients_that_stall,
+            manager_silent_peers_cannot_lock_out_a_client,
             manager_incr_overflow_is_an_error,
             manager_shutdown_needs_the_owner_token,
             spawn_error_with_passed_fds_is_an_err,
