@@ -137,7 +137,6 @@ impl Bench {
                     }
                 }
             }
-            s.table = timed_table(&s.rows, "Python", false);
             // Waiting needs no cores, but waking 100 waiters on time does: a machine that cannot
             // give this program its cores makes a missed goal inconclusive.
             let got = crate::measure::probe_cores(cfg.cores, 50);
@@ -154,14 +153,23 @@ impl Bench {
                     let x = r.median / lat;
                     let sp = Spread::of(&r.samples.iter().map(|t| t / lat).collect::<Vec<_>>());
                     let claim = format!("{n} × {} {label}, {key}", ms_label(cfg.io_latency));
+                    let status = Status::judge(x <= 1.3, busy, None);
+                    if let Status::Inconclusive { reason } = &status {
+                        // the row shows it too (table, JSON, hatched bar)
+                        let reason = reason.clone();
+                        if let Some(r) = s.rows.iter_mut().find(|r| r.key == key) {
+                            r.inconclusive = Some(reason);
+                        }
+                    }
                     s.target(
                         &claim,
                         "≤ 1.3 × one latency",
                         format!("{x:.2}× ({:.2}–{:.2})", sp.p10, sp.p90),
-                        Status::judge(x <= 1.3, busy, None),
+                        status,
                     );
                 }
             }
+            s.table = timed_table(&s.rows, "Python", false);
             self.push(s);
         }
         io_pool.shutdown()?;
