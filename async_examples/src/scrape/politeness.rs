@@ -57,10 +57,14 @@ pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 
 #[derive(Debug, Clone, Copy)]
 struct Host {
-    /// When the next request may start.
+    /// The next free turn: each waiter reserves one, in the order they come.
     next: Instant,
     /// Current delay between two starts.
     delay: Duration,
+    /// When the last request to this host really started (Scrapy's `lastseen`).
+    last_start: Option<Instant>,
+    /// No request starts before this (a `Retry-After`), whatever turn it reserved earlier.
+    not_before: Instant,
 }
 
 #[derive(Debug)]
@@ -76,12 +80,18 @@ impl Inner {
         self.hosts.entry(origin(url)).or_insert(Host {
             next: now,
             delay: floor,
+            last_start: None,
+            not_before: now,
         })
     }
 }
 
-/// Spaces the starts of requests to one host: each request reserves the host's next free slot
-/// under a short (never awaited) lock, then sleeps until it.
+/// Spaces the starts of requests to one host by its delay, as Scrapy's `DOWNLOAD_DELAY` does:
+/// each request reserves the host's next free turn under a short (never awaited) lock and sleeps
+/// until it; then it starts only if the request that really started last did so a full delay
+/// ago (and no `Retry-After` forbids it), else it sleeps again. So a waiter woken late by a busy
+/// machine pushes the next one back instead of squeezing it: two starts to one host are never
+/// closer than the delay, as the request leaves.
 #[derive(Debug)]
 pub(crate) struct HostGate {
     inner: Mutex<Inner>,
@@ -143,9 +153,9 @@ impl HostGate {
             .max(inner.floor)
     }
 
-    /// Waits for `url`'s host's turn.
+    /// Waits for `url`'s host's turn; returning marks the start of a request to it.
     pub(crate) async fn wait(&self, url: &Url) {
-        let slot = {
+        let mut at = {
             let mut inner = self.lock();
             let now = Instant::now();
             let host = inner.host(url, now);
@@ -153,7 +163,22 @@ impl HostGate {
             host.next = slot + host.delay;
             slot
         };
-        tokio::time::sleep_until(slot.into()).await;
+        loop {
+            tokio::time::sleep_until(at.into()).await;
+            let mut inner = self.lock();
+            let now = Instant::now();
+            let host = inner.host(url, now);
+            let earliest = host
+                .last_start
+                .map_or(now, |last| last + host.delay)
+                .max(host.not_before);
+            if earliest <= now {
+                host.last_start = Some(now);
+                host.next = host.next.max(now + host.delay);
+                return;
+            }
+            at = earliest;
+        }
     }
 
     /// `AutoThrottle` (Scrapy's algorithm): after a response that took `latency`, move the host's
@@ -186,6 +211,7 @@ impl HostGate {
         let now = Instant::now();
         let host = inner.host(url, now);
         host.next = host.next.max(now + wait);
+        host.not_before = host.not_before.max(now + wait);
         host.delay = host.delay.max(wait.min(max_delay));
     }
 }
@@ -219,6 +245,49 @@ mod tests {
         assert!(is_loopback(&Url::parse("http://localhost:1/").unwrap()));
         assert!(is_loopback(&Url::parse("http://[::1]:1/").unwrap()));
         assert!(!is_loopback(&Url::parse("http://10.0.0.1/").unwrap()));
+    }
+
+    /// Turns reserved, then one waiter woken late: the next start must not squeeze in behind
+    /// it (the delay counts from the last real start), nor may a Retry-After that came after
+    /// a turn was reserved be jumped.
+    #[tokio::test]
+    async fn starts_are_a_delay_apart_even_after_a_late_wakeup_and_retry_after_holds() {
+        let url = Url::parse("http://127.0.0.1:1/").unwrap();
+        let delay = Duration::from_millis(100);
+        // (Maximum delay = the floor: a Retry-After below cannot raise the delay, only forbid
+        // starts until it has passed.)
+        let gate = HostGate::new(delay, None, delay);
+        gate.wait(&url).await; // the first start: now
+        let first = Instant::now();
+        let late = gate.wait(&url); // reserves first + 100 ms
+        let next = gate.wait(&url); // reserves first + 200 ms
+        tokio::pin!(late, next);
+        assert!(futures::poll!(&mut late).is_pending());
+        assert!(futures::poll!(&mut next).is_pending());
+        // The runtime gets to `late` 60 ms after its turn (a busy machine).
+        tokio::time::sleep_until((first + Duration::from_millis(160)).into()).await;
+        late.await;
+        let late_start = Instant::now();
+        next.await;
+        let gap = late_start.elapsed();
+        // (1 ms: `late_start` is read just after the gate recorded the start.)
+        assert!(
+            gap >= delay - Duration::from_millis(1),
+            "started {gap:?} after the late one"
+        );
+
+        // A Retry-After of 300 ms arrives after a turn 100 ms ahead was reserved.
+        let reserved = gate.wait(&url);
+        tokio::pin!(reserved);
+        assert!(futures::poll!(&mut reserved).is_pending());
+        let told = Instant::now();
+        gate.back_off(&url, Duration::from_millis(300));
+        reserved.await;
+        assert!(
+            told.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            told.elapsed()
+        );
     }
 
     #[test]
