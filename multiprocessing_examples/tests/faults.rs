@@ -735,76 +735,141 @@ fn frame_of_the_wrong_type_is_an_error() {
 }
 
 /// Role `forgetful-owner`: this program "forgot" `serve_if_worker` (env `FAULTS_FORGET_GUARD`),
-/// so its pool workers run `main` again and reach `ProcessPool::new` themselves.
+/// so its pool workers run `main` again and reach `ProcessPool::new` themselves. Each process
+/// that runs this `main` reports what it saw to the file `FAULTS_REPORT_FILE`.
 fn forgetful_main() -> ! {
-    let depth_file = std::env::var("FAULTS_DEPTH_FILE").unwrap();
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(&depth_file)
-        .unwrap();
-    writeln!(f, "{} {}", std::process::id(), nix::unistd::getppid()).unwrap();
-    let depth = std::fs::read_to_string(&depth_file)
-        .unwrap()
-        .lines()
-        .count();
-    if depth > 4 {
-        eprintln!("RECURSION depth {depth}");
+    report("started");
+    // Nesting depth (owner = 0), from the parents' records: a guard in case workers do start
+    // pools of their own. (Not the number of starts: the pool restarts workers that die.)
+    let depth = nesting_depth(std::process::id());
+    if depth > 3 {
+        report(&format!("recursion at depth {depth}"));
         std::process::exit(4);
     }
     let in_worker = spawn::child_role().is_some_and(|r| r.name == pool::WORKER_ROLE);
     if in_worker && let Err(e) = Manager::start() {
-        eprintln!("MANAGER REFUSED: {e}");
+        report(&format!("manager-refused {e}"));
     }
     match ProcessPool::new(1, TASKS) {
         Err(e) => {
-            eprintln!("REFUSED: {e}");
+            report(&format!("refused {e}"));
             std::process::exit(3)
         }
         Ok(pool) => {
             let r = pool.apply::<u64, u64>("square", 2);
-            eprintln!("APPLIED: {r:?}");
+            report(&format!("applied {r:?}"));
             drop(pool);
             std::process::exit(0)
         }
     }
 }
 
+/// Appends `<pid> <ppid> <event>` to the report file in ONE `write` call. Several of these
+/// processes write at once (the owner reports while its driver starts a replacement worker),
+/// and `writeln!`/`eprintln!` issue one write(2) per formatted piece: another process's text
+/// can land between two pieces. That is how the owner's "APPLIED: Err" once read
+/// "APPLIED: MANAGER REFUSED: … Err(…)" on a loaded machine, when this row read a shared stderr.
+/// With `O_APPEND`, the kernel appends one write as a whole.
+fn report(event: &str) {
+    let path = std::env::var("FAULTS_REPORT_FILE").unwrap();
+    let record = format!(
+        "{} {} {}\n",
+        std::process::id(),
+        nix::unistd::getppid(),
+        event.replace('\n', " ")
+    );
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap()
+        .write_all(record.as_bytes())
+        .unwrap();
+}
+
+/// The report file as `(pid, ppid, event)` records.
+fn reports(path: &std::path::Path) -> Vec<(u32, u32, String)> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(3, ' ');
+            let mut num = || parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let (pid, ppid) = (num(), num());
+            (pid, ppid, parts.next().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+/// How many `started` ancestors `pid` has in the report file.
+fn nesting_depth(pid: u32) -> usize {
+    let path = std::env::var("FAULTS_REPORT_FILE").unwrap();
+    let started: Vec<(u32, u32)> = reports(path.as_ref())
+        .into_iter()
+        .filter(|r| r.2 == "started")
+        .map(|r| (r.0, r.1))
+        .collect();
+    let parent = |p: u32| started.iter().find(|r| r.0 == p).map(|r| r.1);
+    let mut depth = 0;
+    let mut p = parent(pid);
+    while let Some(pp) = p.filter(|pp| parent(*pp).is_some()) {
+        depth += 1;
+        p = parent(pp);
+    }
+    depth
+}
+
 fn pool_inside_a_worker_role_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let depth = dir.path().join("depth");
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let file = dir.path().join("reports");
+    let owner_run = std::process::Command::new(std::env::current_exe().unwrap())
         .arg(spawn::ROLE_FLAG)
         .arg("forgetful-owner")
         .env("FAULTS_FORGET_GUARD", "1")
-        .env("FAULTS_DEPTH_FILE", &depth)
-        .output()
+        .env("FAULTS_REPORT_FILE", &file)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let owner = owner_run.id();
+    let out = owner_run.wait_with_output().unwrap();
+    // Stderr only for the failure messages: several processes write it at once.
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // "pid ppid" of every process that ran the pool-creating main: the owner first, then
-    // only its own workers (each refused), never a worker's worker.
-    let lines = std::fs::read_to_string(&depth).unwrap_or_default();
-    let rows: Vec<(&str, &str)> = lines.lines().filter_map(|l| l.split_once(' ')).collect();
-    let owner = rows.first().map(|r| r.0).unwrap_or_default();
-    let nested: Vec<_> = rows[1..]
+    let records = reports(&file);
+    let all = format!("{records:#?}\n{stderr}");
+    let by = |pid: u32, prefix: &str| {
+        records
+            .iter()
+            .any(|r| r.0 == pid && r.2.starts_with(prefix))
+    };
+    let workers: Vec<u32> = records
         .iter()
-        .filter(|(_, ppid)| *ppid != owner)
+        .filter(|r| r.2 == "started" && r.0 != owner)
+        .map(|r| r.0)
+        .collect();
+    assert!(!workers.is_empty(), "no worker reported: {all}");
+    // Every process that ran the pool-creating main is the owner or one of its own workers:
+    // never a worker's worker.
+    let nested: Vec<_> = records
+        .iter()
+        .filter(|r| r.0 != owner && r.1 != owner)
         .collect();
     assert!(
         nested.is_empty(),
-        "workers started pools of their own: {nested:?}\n{stderr}"
+        "workers started pools of their own: {nested:?}\n{all}"
     );
     assert!(
-        stderr.contains("REFUSED") && stderr.contains("serve_if_worker"),
-        "{stderr}"
+        records
+            .iter()
+            .any(|r| r.2.starts_with("refused") && r.2.contains("serve_if_worker")),
+        "a worker's pool is refused, naming the fix: {all}"
     );
     assert!(
-        stderr.contains("MANAGER REFUSED"),
-        "a worker cannot start a manager either: {stderr}"
+        records.iter().any(|r| r.2.starts_with("manager-refused")),
+        "a worker cannot start a manager either: {all}"
     );
     assert!(
-        stderr.contains("APPLIED: Err"),
-        "the owner sees its worker fail: {stderr}"
+        by(owner, "applied Err(WorkerDied"),
+        "the owner sees its worker fail: {all}"
     );
 }
 
