@@ -436,6 +436,10 @@ fn help_documents_every_flag_and_exit_code() {
     ] {
         out.assert_contains(flag);
     }
+    // What the crawler guarantees a server, stated where the flags are.
+    out.assert_contains("a server never has more than this many of our requests in flight")
+        .assert_contains("at least this long after the last one to that host really started")
+        .assert_contains("min(this, ⌈L ÷ D⌉)");
     out.assert_contains("Exit status:");
     for code in ["0 ", "1 ", "2 ", "3 ", "124", "130", "143"] {
         assert!(

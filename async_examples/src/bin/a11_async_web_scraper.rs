@@ -23,8 +23,8 @@
 //! - One client (Step 4): a single `reqwest::Client` (one connection pool) shared by all tasks.
 //! - Polite: at most `--concurrency` pages in flight (a tokio `Semaphore`, Step 7; a slot is
 //!   held through backoff, and after a timeout until the server could have finished), at least
-//!   `--delay-ms` between two requests to the same host (or more: `Crawl-delay`, `Retry-After`,
-//!   `--autothrottle`), a clear `User-Agent`, `robots.txt` read first and obeyed on every
+//!   `--delay-ms` between the starts of two requests to the same host (or more: `Crawl-delay`,
+//!   `Retry-After`, `--autothrottle`), a clear `User-Agent`, `robots.txt` read first and obeyed on every
 //!   redirect hop, redirects only to the same host unless `--allow-host`, a per-request
 //!   `--timeout` and a few `--retries` with exponential backoff (Step 6). Public pages only.
 //!
@@ -108,10 +108,22 @@ struct Args {
     /// Fetch pages 1..=PAGES; stops earlier at the site's last page (no next link, or no quotes).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pages: u32,
-    /// Most pages in flight at once (a slot is held through retries and backoff). With
-    /// --delay-ms D and a latency L, about min(this, L ÷ D) are on the wire at once: the others
-    /// hold their slot while they wait for the host's turn.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    // (`help =` strings: the long help names Scrapy's settings, which are not Rust items.)
+    #[arg(
+        long,
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=64),
+        help = "Most requests in flight at once, to all hosts together (so to any one host)",
+        long_help = "Most requests in flight at once, to all hosts together (so to any one host).
+
+Guaranteed: a server never has more than this many of our requests in flight (robots.txt, retries \
+and redirect hops included). A page holds its slot from its first request to its parse, through \
+backoff, Retry-After and its wait for the host's turn; after a timeout the slot stays taken one \
+more timeout, for a server still working on the abandoned request. Like Scrapy's \
+CONCURRENT_REQUESTS_PER_DOMAIN, but stricter (Scrapy counts only requests being transferred). \
+With --delay-ms D and responses taking at most L, at most min(this, ⌈L ÷ D⌉) are on the wire at \
+once: a consequence of the two guarantees."
+    )]
     concurrency: u32,
     /// Per-request timeout in seconds [default: 5, or 1.5 with --chaos so the hanging page does
     /// not make the demo long]. After a timeout the slot stays taken for one more timeout.
@@ -120,8 +132,18 @@ struct Args {
     /// Extra attempts after a timeout, connection error, 408, 429 or 5xx.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
     retries: u32,
-    /// Minimum milliseconds between two requests to the same host (the floor of --autothrottle).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    #[arg(
+        long,
+        default_value_t = 100,
+        value_parser = clap::value_parser!(u64).range(0..=60_000),
+        help = "Minimum milliseconds between the starts of two requests to the same host",
+        long_help = "Minimum milliseconds between the starts of two requests to the same host.
+
+Guaranteed: a request to a host starts at least this long after the last one to that host really \
+started (Scrapy's DOWNLOAD_DELAY, not randomised), so a request sent late by a busy machine \
+pushes the next one back. Crawl-delay, Retry-After and --autothrottle can only lengthen it: this \
+is their floor."
+    )]
     delay_ms: u64,
     #[arg(
         long,
