@@ -68,7 +68,9 @@ fn run(args: &[String]) -> Result<(), Failure> {
     let optional = |name: Option<&str>| name.map(find).transpose();
     match (arg(0), arg(1), arg(2)) {
         (Some("list"), None, None) => list()?,
-        (Some("check"), Some(name), None) => drop(check(find(name)?)?),
+        (Some("check"), Some(name), None) => {
+            check(find(name)?, false)?;
+        }
         (Some("hint"), Some(name), None) => hint(find(name)?),
         (Some("reset"), Some(name), None) => reset(find(name)?)?,
         (Some("solution"), Some(name), None) => solution(find(name)?),
@@ -133,31 +135,50 @@ fn list() -> Result<(), String> {
         }
     }
     println!();
-    progress(None);
+    progress(None, false);
     Ok(())
 }
 
-/// "6/17 done", and the next unfinished exercise (after `current`) with the command to check it.
-fn progress(current: Option<&Exercise>) {
+/// "6/17 done", and the next unfinished exercise (after `current`); outside `watch`, with the
+/// command to check it (`watch` moves on to it by itself).
+fn progress(current: Option<&Exercise>, watching: bool) {
     let done = checker::passing_count();
+    let total = EXERCISES.len();
     match checker::next_unfinished(current) {
+        Some(next) if watching => {
+            println!("{done}/{total} done. Next: {} — {}", next.name, next.title);
+        }
         Some(next) => println!(
-            "{done}/{} done. Next: {} — {}\n  edit {}, then `{}`",
-            EXERCISES.len(),
+            "{done}/{total} done. Next: {} — {}\n  edit {}, then `{}`",
             next.name,
             next.title,
             next.starter_path(),
             command("check", next)
         ),
-        None => println!(
-            "{done}/{} done: every exercise passes. Well done!",
-            EXERCISES.len()
-        ),
+        None => println!("{done}/{total} done: every exercise passes. Well done!"),
     }
 }
 
+/// The task: the `//!` header at the top of the learner's file, without its `Check:` line.
+fn task_statement(ex: &Exercise) -> String {
+    let text = std::fs::read_to_string(checker::learner_root().join(ex.starter_path()))
+        .unwrap_or_default();
+    let lines: Vec<&str> = text
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .filter(|l| !l.starts_with("Check:"))
+        .collect();
+    // Without the `Check:` line, two paragraph breaks may meet: keep one.
+    lines
+        .join("\n")
+        .replace("\n\n\n", "\n\n")
+        .trim_end()
+        .to_owned()
+}
+
 /// Checks one exercise; `Ok(true)` when it passes, `Err("")` (already reported) when it fails.
-fn check(ex: &Exercise) -> Result<bool, String> {
+fn check(ex: &Exercise, watching: bool) -> Result<bool, String> {
     println!("checking {} ({}) …", ex.name, ex.starter_path());
     let (mut outcome, took) = checker::timed(|| checker::check(ex));
     if outcome.is_pass() && ex.number == 17 {
@@ -185,7 +206,7 @@ fn check(ex: &Exercise) -> Result<bool, String> {
                      skipped (run the check again when the machine is idle):\n    {claim}"
                 );
             }
-            progress(Some(ex));
+            progress(Some(ex), watching);
             return Ok(true);
         }
         Outcome::CompileError { errors } => {
@@ -286,7 +307,7 @@ fn solution(ex: &Exercise) {
 /// the next unfinished exercise (in course order) and waits for its file.
 fn watch(start: Option<&'static Exercise>) -> Result<(), String> {
     let Some(mut current) = start.or_else(|| checker::next_unfinished(None)) else {
-        progress(None);
+        progress(None, true);
         return Ok(());
     };
     // Taken before each check, so that a save made while a check runs starts another one.
@@ -294,13 +315,18 @@ fn watch(start: Option<&'static Exercise>) -> Result<(), String> {
     let mut changed = current;
     loop {
         clear_screen();
-        let passed = check(changed).unwrap_or(false);
+        let passed = check(changed, true).unwrap_or(false);
         if changed.number == current.number && passed {
             // The pass printed the progress and what is next; move on to it.
             let Some(next) = checker::next_unfinished(Some(current)) else {
                 return Ok(());
             };
             current = next;
+            println!(
+                "\n── {}: the task ──\n{}",
+                current.starter_path(),
+                task_statement(current)
+            );
         } else if changed.number != current.number && !passed {
             // The learner went back to another exercise: follow them.
             current = changed;

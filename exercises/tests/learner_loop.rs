@@ -266,6 +266,9 @@ fn watch_checks_at_once_rechecks_on_save_and_moves_on_after_a_pass() {
         "checking ex02_payment_gateway",
         "✓ ex02_payment_gateway: all 5 tests pass",
         "1/17 done. Next: ex03_mini_orm_storage",
+        // The next exercise's task, from the top of its file.
+        "── exercises/starters/ex03_mini_orm_storage.rs: the task ──",
+        "# Exercise 3",
     ] {
         assert!(
             second.contains(line),
