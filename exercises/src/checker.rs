@@ -338,10 +338,24 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
     ];
     let stderr = strip_ansi(stderr);
     let mut keep: Vec<&str> = Vec::new();
+    // A compiler warning is a block, up to the next blank line: `warning: …`, `--> file`, the
+    // code, `= note`. Warnings come from the build (often another crate's), never explain a
+    // failing test, and a block without its first line is a riddle.
+    // cargo's one-line summary (`warning: `x` (lib) generated 3 warnings`) and its progress
+    // lines are not part of a block.
+    let mut in_warning = false;
     for line in stderr.lines() {
         let t = line.trim();
+        let progress = noise.iter().any(|n| t.starts_with(n));
+        in_warning = if t.starts_with("warning") {
+            !t.contains(") generated ")
+        } else {
+            in_warning && !t.is_empty() && !progress
+        };
         if t.is_empty()
-            || noise.iter().any(|n| t.starts_with(n))
+            || t.starts_with("warning")
+            || in_warning
+            || progress
             || shown.contains(t)
             || keep.contains(&line)
             || keep.len() >= 40
@@ -420,7 +434,13 @@ fn first_failure(stdout: &str, name: Option<&String>) -> String {
         .map(|i| i + 5)
         .or_else(|| block.find("\nfailures:\n"))
         .unwrap_or(block.len());
-    block[..end].trim_end().to_owned()
+    block[..end]
+        .lines()
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_owned()
 }
 
 /// The first panic message in `stderr`: from its `thread '…' panicked at` line to the next blank
@@ -1176,6 +1196,28 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                     "{first_failure}"
                 );
                 assert!(!first_failure.contains("RUST_BACKTRACE"), "{first_failure}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn leaves_out_build_warnings_and_the_backtrace_note() {
+        let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at exercises/starters/x.rs:9:5:\nnot yet implemented\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let err = "warning: function `watch_owner` is never used\n   --> multiprocessing_examples/src/manager.rs:260:4\n    |\n260 | fn watch_owner(owner: Pid) {\n    |    ^^^^^^^^^^^\n    = note: `#[warn(dead_code)]` on by default\n\nwarning: `multiprocessing_examples` (lib) generated 1 warning\n   Compiling exercises v0.1.0\na worker said: bad input\n";
+        match parse_outcome(false, out, err) {
+            Outcome::Failed { first_failure, .. } => {
+                assert!(
+                    first_failure.contains("not yet implemented"),
+                    "{first_failure}"
+                );
+                assert!(
+                    first_failure.contains("a worker said: bad input"),
+                    "{first_failure}"
+                );
+                for noise in ["manager.rs", "watch_owner", "dead_code", "RUST_BACKTRACE"] {
+                    assert!(!first_failure.contains(noise), "{noise}: {first_failure}");
+                }
             }
             other => panic!("{other:?}"),
         }
