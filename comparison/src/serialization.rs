@@ -150,9 +150,15 @@ pub fn bytes_per_run(data: &[Vec<u8>], work: u64) -> Result<(usize, usize)> {
 /// The sentence about where copying starts to cost more than parallelism gains, from the pool's
 /// speedups against sequential per payload size (in increasing size order): the sizes where the
 /// pool won, the sizes where it lost, and a warning when the speedups do not fall as the payload
-/// grows (the copy only grows with the size, so a rise is noise from other programs).
-pub fn crossover_note(pool_speedups: &[(usize, f64)]) -> String {
+/// grows (the copy only grows with the size, so a rise is noise from other programs). Sizes
+/// listed in `inconclusive` (measured while the machine was busy) say so beside their figure.
+pub fn crossover_note(pool_speedups: &[(usize, f64)], inconclusive: &[usize]) -> String {
     let label = |&(b, sp): &(usize, f64)| {
+        let mark = if inconclusive.contains(&b) {
+            ", inconclusive"
+        } else {
+            ""
+        };
         let size = if b >= 1 << 20 {
             format!("{} MiB", b >> 20)
         } else if b >= 1 << 10 {
@@ -160,7 +166,7 @@ pub fn crossover_note(pool_speedups: &[(usize, f64)]) -> String {
         } else {
             format!("{b} B")
         };
-        format!("{size} ({sp:.2}×)")
+        format!("{size} ({sp:.2}×{mark})")
     };
     let (wins, losses): (Vec<_>, Vec<_>) = pool_speedups.iter().partition(|p| p.1 > 1.0);
     let list = |v: &[&(usize, f64)]| v.iter().map(|p| label(p)).collect::<Vec<_>>().join(", ");
@@ -196,21 +202,29 @@ mod tests {
 
     #[test]
     fn crossover_sentence_names_the_sizes() {
-        let note = crossover_note(&[(1024, 1.8), (1 << 20, 1.2), (8 << 20, 0.7)]);
+        let note = crossover_note(&[(1024, 1.8), (1 << 20, 1.2), (8 << 20, 0.7)], &[]);
         assert_eq!(
             note,
             "the process pool beat sequential at 1 KiB (1.80×), 1 MiB (1.20×) and lost at 8 MiB (0.70×)"
         );
-        assert!(crossover_note(&[(1024, 0.5)]).contains("slower than sequential at every size"));
-        assert!(crossover_note(&[(1024, 1.5)]).contains("faster than sequential at every"));
+        assert!(
+            crossover_note(&[(1024, 0.5)], &[]).contains("slower than sequential at every size")
+        );
+        assert!(crossover_note(&[(1024, 1.5)], &[]).contains("faster than sequential at every"));
         // the run the issue quotes: "slower at every size" while 64 KiB showed 1.55×
-        let issue = crossover_note(&[(1024, 0.9), (64 << 10, 1.55), (1 << 20, 0.8)]);
+        let issue = crossover_note(&[(1024, 0.9), (64 << 10, 1.55), (1 << 20, 0.8)], &[]);
         assert!(
             issue.contains("beat sequential at 64 KiB (1.55×)"),
             "{issue}"
         );
         assert!(issue.contains("not monotone"), "{issue}");
         assert!(!note.contains("not monotone"), "{note}");
+        // a size measured on a busy machine says so beside its figure
+        let busy = crossover_note(&[(1024, 1.43), (1 << 20, 0.41)], &[1 << 20]);
+        assert_eq!(
+            busy,
+            "the process pool beat sequential at 1 KiB (1.43×) and lost at 1 MiB (0.41×, inconclusive)"
+        );
     }
 
     #[test]

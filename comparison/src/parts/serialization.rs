@@ -49,6 +49,7 @@ impl Bench {
         let mut series: BTreeMap<String, (Vec<[f64; 2]>, Vec<bool>)> = BTreeMap::new();
         let mut agree = true;
         let mut pool_speedups: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
+        let mut pool_busy: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let works = [
             ("light", cfg.ser_work_light, cfg.py_ser_work_light),
             ("heavy", cfg.ser_work, cfg.py_ser_work),
@@ -145,6 +146,9 @@ impl Bench {
                         }
                         if key == "process_pool" {
                             pool_speedups.entry(regime).or_default().push((size, sp));
+                            if row.inconclusive.is_some() {
+                                pool_busy.entry(regime).or_default().push(size);
+                            }
                         }
                         let spread = row
                             .speedup_spread
@@ -205,7 +209,10 @@ impl Bench {
         for (regime, speedups) in &pool_speedups {
             s.notes.push(format!(
                 "{regime} work: {}",
-                serialization::crossover_note(speedups)
+                serialization::crossover_note(
+                    speedups,
+                    pool_busy.get(regime).map_or(&[][..], Vec::as_slice)
+                )
             ));
         }
         s.notes.push(
