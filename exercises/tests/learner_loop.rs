@@ -283,6 +283,31 @@ fn watch_checks_at_once_rechecks_on_save_and_moves_on_after_a_pass() {
         "Ctrl-C ends watch: {status:?}\n{}",
         watch.output
     );
+
+    // `list` now knows ex02 passes (without checking again: the file is the one that passed):
+    // both tracks, concurrency first, and the first unfinished exercise of the course as next.
+    let list = exercises_in(root, &["list"]);
+    list.assert_success();
+    let at = |needle: &str| {
+        list.stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("list lacks {needle:?}:\n{}", list.stdout))
+    };
+    assert!(at("Concurrency: threads") < at("  4    ex04_thread_behavior_analysis"));
+    assert!(at("ex17_thread_safe_structures") < at("Module 3, traits"));
+    assert!(at("Module 3, traits") < at("  1    ex01_rule_enforcing_trait"));
+    for line in [
+        "  2    ex02_payment_gateway                 passing",
+        "  6    ex06_synchronization_in_practice     not started",
+        "1/17 done. Next: ex04_thread_behavior_analysis",
+    ] {
+        at(line);
+    }
+    assert!(
+        !list.stderr.contains("checking"),
+        "list re-checked an exercise whose status it knew:\n{}",
+        list.stderr
+    );
     assert!(
         files(&package().join("starters"), Path::new("/nonexistent")) == learners_own,
         "the learner's own exercises/starters/ changed"
