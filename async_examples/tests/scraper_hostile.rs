@@ -651,3 +651,76 @@ async fn a_stop_ends_the_run_within_the_grace_period_and_keeps_what_was_fetched(
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_is_honoured_within_the_grace_period_at_every_await_point() {
+    // Four pages, each stuck at a different await point when the stop comes, each for ≥ 30 s:
+    // page 1 in a Retry-After wait, page 2 in a backoff sleep, page 3 on a redirect hop that
+    // never answers, page 4 reading the robots.txt of the host it was redirected to, which
+    // never answers either (another port stands in for another host).
+    let other = serve(FixtureConfig {
+        hang_robots: true,
+        ..FixtureConfig::default()
+    })
+    .await;
+    let server = serve(FixtureConfig {
+        throttle_pages: [(1, (1, "30".to_owned()))].into(),
+        fail_pages: [(2, u32::MAX)].into(),
+        redirects: [
+            (3, Redirect::Moved),
+            (4, Redirect::Elsewhere(other.base_url().to_owned())),
+        ]
+        .into(),
+        hang_pages: [3].into(),
+        // The 429 comes last: its Retry-After holds every request to the host, which would
+        // keep the other pages at the host's gate (an await point too, but not the one meant).
+        slow_pages: [(1, ms(200))].into(),
+        ..FixtureConfig::default()
+    })
+    .await;
+    let other_url = parse_base_url(other.base_url()).unwrap();
+    let grace = ms(300);
+    let cfg = ScrapeConfig {
+        timeout: Duration::from_secs(60),
+        backoff: Duration::from_secs(30),
+        grace,
+        allow_hosts: [origin(&other_url)].into(),
+        ..config(&server, 4, 4)
+    };
+    let client = scrape::build_client(&cfg).unwrap();
+    let control = RunControl::new();
+    let stop_at = ms(500);
+    {
+        let control = control.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(stop_at).await;
+            control.stop(StopReason::Interrupt);
+        });
+    }
+    let started = Instant::now();
+    let run = tokio::time::timeout(
+        Duration::from_secs(20),
+        scrape::scrape(&client, &cfg, &control, |_| {}),
+    )
+    .await
+    .expect("a stopped run does not wait for its timeouts, backoff or Retry-After");
+    let took = started.elapsed();
+    // Every page was where we meant it to be when the stop came…
+    assert_eq!(server.stats().page_count(1), 1);
+    assert_eq!(server.stats().page_count(2), 1);
+    assert_eq!(server.stats().count("/moved/3/"), 1);
+    assert_eq!(other.stats().count("/robots.txt"), 1);
+    // …and the run ended within the grace period (1 s of slack for a loaded machine).
+    assert!(
+        took < stop_at + grace + Duration::from_secs(1),
+        "{took:?}: {:#?}",
+        run.reports
+    );
+    assert_eq!(run.status(), RunStatus::Stopped(StopReason::Interrupt));
+    for page in 1..=4 {
+        let r = report(&run, page);
+        assert!(matches!(r.outcome, Outcome::Stopped { .. }), "{r:?}");
+    }
+    server.shutdown().await;
+    other.shutdown().await;
+}
