@@ -287,17 +287,21 @@ impl Bench {
         args: impl Fn(usize) -> Vec<String> + 'a,
     ) -> Option<crate::measure::Mode<'a>> {
         self.python.as_ref()?;
-        Some(crate::measure::Mode::new("python", 0.0, move || {
-            let i = py.runs.borrow().len();
-            let failed = py.runs.borrow().iter().any(Option::is_none);
-            let v = if failed {
-                None
-            } else {
-                self.py(script, &args(i))
-            };
-            py.runs.borrow_mut().push(v);
-            Ok(0)
-        }))
+        Some(crate::measure::Mode::new(
+            crate::measure::PYTHON_KEY,
+            0.0,
+            move || {
+                let i = py.runs.borrow().len();
+                let failed = py.runs.borrow().iter().any(Option::is_none);
+                let v = if failed {
+                    None
+                } else {
+                    self.py(script, &args(i))
+                };
+                py.runs.borrow_mut().push(v);
+                Ok(0)
+            },
+        ))
     }
 
     /// A mode that measures, once per round, how many times faster the machine runs one copy

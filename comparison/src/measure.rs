@@ -253,7 +253,41 @@ pub fn rounds(
     for (o, c) in out.iter_mut().zip(seen) {
         o.checksum = c.unwrap_or_default();
     }
+    let skip: Vec<bool> = modes.iter().map(|m| m.key == PYTHON_KEY).collect();
+    share_short_waits(&mut out, &skip);
     Ok(out)
+}
+
+/// The key of the Python mode of a table's rounds (its interpreter and process pool start up
+/// inside each sample, so its CPU pressure says nothing about the machine).
+pub const PYTHON_KEY: &str = "python";
+
+/// Below this wall time a sample's own CPU-pressure reading is too coarse to use: the kernel
+/// brings the `total` up to date only every few milliseconds (steps of about 8 ms here).
+pub const PRESSURE_WINDOW: f64 = 0.04;
+
+/// Gives every sample shorter than [`PRESSURE_WINDOW`] the wait share of its whole table (the
+/// samples of every mode not in `skip`, summed: the machine during those rounds), when they add
+/// up to at least the window; otherwise such a sample has no pressure reading (and is judged by
+/// its cores alone). Longer samples keep their own reading.
+pub fn share_short_waits(out: &mut [Series], skip: &[bool]) {
+    let (mut waited, mut wall, mut known) = (0.0, 0.0, true);
+    for (se, _) in out.iter().zip(skip).filter(|(_, s)| !**s) {
+        for x in &se.samples {
+            match x.waited {
+                Some(w) => (waited, wall) = (waited + w, wall + x.wall),
+                None => known = false,
+            }
+        }
+    }
+    let table = (known && wall >= PRESSURE_WINDOW).then(|| waited / wall);
+    for se in out.iter_mut() {
+        for x in &mut se.samples {
+            if x.wall < PRESSURE_WINDOW {
+                x.waited = table.map(|share| share * x.wall);
+            }
+        }
+    }
 }
 
 /// The `p`-th percentile (0–100) of `xs`, interpolated linearly between the two nearest ranks;
@@ -777,5 +811,43 @@ mod tests {
             Status::Met
         );
         assert_eq!(capacity_short(1.9, 2, &[]), None);
+    }
+
+    #[test]
+    fn short_samples_take_the_wait_share_of_their_whole_table() {
+        // 5 ms samples: their own pressure readings are too coarse (0 or one 8 ms step)
+        let short = |w: f64| sw(0.005, 0.0075, w);
+        let mut table = vec![
+            series("seq", 1.0, vec![short(0.0), short(0.0)]),
+            series("pool", 2.0, vec![short(0.0), short(0.0)]),
+            series("long", 2.0, vec![sw(0.1, 0.2, 0.001)]),
+            series(PYTHON_KEY, 0.0, vec![sw(0.5, 0.5, 0.5)]),
+        ];
+        // the table (Python left out): 0.001 s waited over 0.12 s
+        share_short_waits(&mut table, &[false, false, false, true]);
+        let share = table[1].samples[0].wait_share().unwrap();
+        assert!((share - 0.001 / 0.12).abs() < 1e-9, "{share}");
+        assert!(
+            got_enough(&table[1].samples[0], 2.0),
+            "quiet table: 1.5 of 2 is its own"
+        );
+        assert_eq!(
+            table[2].samples[0].waited,
+            Some(0.001),
+            "long samples keep theirs"
+        );
+        assert_eq!(table[3].samples[0].waited, Some(0.5));
+        // a busy table: every short sample is short of cores while tasks waited
+        let mut busy = vec![
+            series("pool", 2.0, vec![short(0.0); 4]),
+            series("long", 2.0, vec![sw(0.1, 0.1, 0.08)]),
+        ];
+        share_short_waits(&mut busy, &[false, false]);
+        assert!(busy[0].busy(2).is_some());
+        // too little time in the whole table to read the pressure: no reading at all
+        let mut tiny = vec![series("pool", 2.0, vec![short(0.0); 2])];
+        share_short_waits(&mut tiny, &[false]);
+        assert_eq!(tiny[0].samples[0].waited, None);
+        assert!(tiny[0].busy(2).is_some(), "cautious without a reading");
     }
 }

@@ -53,12 +53,11 @@ impl Bench {
         let before = measure::probe_cores(self.cfg.cores, 30);
         let (us, sample) = measure::sample(&[], measure)?;
         let after = measure::probe_cores(self.cfg.cores, 30);
-        Ok(Micro::new(
-            us,
-            before.min(after),
-            self.cfg.cores,
-            sample.wait_share(),
-        ))
+        // a reading over less than the pressure window is too coarse to clear the probes
+        let waited = sample
+            .wait_share()
+            .filter(|_| sample.wall >= measure::PRESSURE_WINDOW);
+        Ok(Micro::new(us, before.min(after), self.cfg.cores, waited))
     }
 
     pub(crate) fn part_spawn(&mut self) -> Result<()> {

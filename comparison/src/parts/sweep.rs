@@ -252,7 +252,9 @@ impl Bench {
             Ok(sums)
         })?;
         all_agree &= sums.iter().all(|&sum| sum == io::expected(max));
-        let phases_wait = all_phases.wait_share();
+        let phases_wait = all_phases
+            .wait_share()
+            .filter(|_| all_phases.wall >= measure::PRESSURE_WINDOW);
         let spawn = Spread::of(&phases.iter().map(|p| p.0).collect::<Vec<_>>());
         let total = Spread::of(&phases.iter().map(|p| p.1).collect::<Vec<_>>());
         let wait = Spread::of(&phases.iter().map(|p| p.1 - p.0).collect::<Vec<_>>());
