@@ -839,7 +839,8 @@ pub fn outcome_cell(o: &Outcome) -> String {
     }
 }
 
-/// One wrong solution of the corpus: `exercises/mutants/<exercise>/<bug>.rs`.
+/// One wrong solution of the corpus: `exercises/mutants/<exercise>/<bug>.mutation` (see
+/// [`crate::mutation`]).
 #[derive(Debug, Clone)]
 pub struct Mutant {
     /// The exercise it gets wrong.
@@ -864,22 +865,16 @@ pub fn mutants() -> Vec<Mutant> {
         let mut files: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rs"))
+            .filter(|n| n.ends_with(".mutation"))
             .collect();
         files.sort();
         for file in files {
             let path = format!("{dir}/{file}");
             let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
-            let mistake = text
-                .lines()
-                .take_while(|l| l.starts_with("//!"))
-                .skip(1)
-                .map(|l| l.trim_start_matches("//!").trim())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let mistake = crate::mutation::mistake(&text);
             all.push(Mutant {
                 exercise: ex,
-                bug: file.trim_end_matches(".rs").to_owned(),
+                bug: file.trim_end_matches(".mutation").to_owned(),
                 path,
                 mistake,
             });
@@ -909,11 +904,18 @@ pub fn includable(text: &str) -> String {
         .join("\n")
 }
 
-/// Writes the mutant's includable copy under the target dir; returns its path.
+/// Applies the mutant's changes to its solution and writes the includable result under the
+/// target dir; returns its path.
 fn prepare_mutant(m: &Mutant) -> Result<PathBuf, String> {
     let root = workspace_root();
-    let text = std::fs::read_to_string(root.join(&m.path))
-        .map_err(|e| format!("cannot read {}: {e}", m.path))?;
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))
+    };
+    let mutation = read(&m.path)?;
+    let base =
+        crate::mutation::base(&mutation).map_or_else(|| m.exercise.solution_path(), str::to_owned);
+    let text = crate::mutation::apply(&read(&base)?, &mutation)
+        .map_err(|e| format!("{}: {e} ({base})", m.path))?;
     let prepared = check_target_dir()
         .join("exercises-mutants")
         .join(m.exercise.name)

@@ -8,6 +8,7 @@
 //!   `cargo test` passes on a fresh clone), the starters when the checker builds with
 //!   `--features starters`.
 //! - [`checker`]: the machinery behind `cargo run --bin exercises -- list | check | verify`.
+//! - [`mutation`]: a wrong solution of `exercises/mutants/` as the lines it changes in the solution.
 //! - [`support`]: small helpers the exercises and tests share (event log, gauge, watchdog).
 //!
 //! See `exercises/README.md` for the learner's loop.
@@ -15,6 +16,7 @@
 
 pub mod checker;
 pub mod info;
+pub mod mutation;
 pub mod support;
 
 #[path = "../solutions/mod.rs"]
