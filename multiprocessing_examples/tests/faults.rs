@@ -527,6 +527,7 @@ fn manager_silent_peers_cannot_lock_out_a_client() {
     let mgr = Manager::start_with(limits).unwrap();
     let mut client = mgr.client().unwrap();
     client.dict_set("a", Value::Int(1)).unwrap();
+    let client_idle = Instant::now();
     let mut mute = UnixStream::connect(mgr.address()).unwrap();
     let connected = Instant::now();
     // A slow but legitimate raw client on its own connection: a pause below the idle deadline
@@ -549,7 +550,10 @@ fn manager_silent_peers_cannot_lock_out_a_client() {
         "the silent peer was closed after {after:?}"
     );
     assert_eq!(raw_reply_variant(&mut mute), None, "then end-of-file");
-    std::thread::sleep(idle + Duration::from_millis(200));
+    // By now `client` has been idle for longer than the deadline too.
+    std::thread::sleep(
+        (client_idle + idle + Duration::from_millis(200)).saturating_duration_since(Instant::now()),
+    );
     assert_eq!(client.dict_get("a").unwrap(), Some(Value::Int(1)));
 }
 
