@@ -14,6 +14,11 @@ if [ "${1:-}" = "--publish" ]; then
     mkdir -p "$dest/docs"
     rm -f "$dest"/docs/*.svg # charts of a part that no longer exists must not linger
     echo "==> load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+    if [ -r /proc/pressure/cpu ]; then
+        # share of the last 10 s / 60 s during which some task waited for a CPU: near 0 on a
+        # quiet machine; well above 10 means most figures will read inconclusive
+        echo "==> CPU pressure before: $(sed -n 's/^some avg10=\([^ ]*\) avg60=\([^ ]*\).*/\1 % (10 s), \2 % (60 s)/p' /proc/pressure/cpu)"
+    fi
     set -- --json "$dest/docs/results.json" --svg "$dest/docs" --readme "$dest/README.md" "$@"
 else
     mkdir -p target/comparison
