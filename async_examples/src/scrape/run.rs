@@ -238,6 +238,12 @@ impl Ctx {
                 }
                 // Boxed: fetching robots.txt goes through `attempts`, which calls us.
                 let robots = Box::pin(self.robots_for(&url)).await;
+                // Not read because the run is stopping: the stop kept this page, not robots.txt.
+                if robots.status.is_none()
+                    && let Some(reason) = self.stop_reason()
+                {
+                    return (Err(Failure::Stopped(reason)), sent);
+                }
                 if !robots.robots.allows(url.path()) {
                     let reason = robots.skip_reason();
                     return (Err(Failure::Disallowed { url, reason }), sent);
