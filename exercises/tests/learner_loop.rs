@@ -209,7 +209,10 @@ impl Watch {
     /// Ctrl-C: SIGINT to the whole group, as a terminal sends it; waits (with a deadline) for
     /// the checker to end.
     fn interrupt(&mut self) -> ExitStatus {
-        signal_group(&self.child, "INT");
+        assert!(
+            signal_group(&self.child, "INT"),
+            "cannot send SIGINT to watch"
+        );
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -224,17 +227,21 @@ impl Watch {
     }
 }
 
-/// Sends `signal` to the process group led by `child` (its pid is the group's id).
-fn signal_group(child: &Child, signal: &str) {
-    let _ = Command::new("kill")
-        .args([&format!("-{signal}"), "--", &format!("-{}", child.id())])
+/// Sends `signal` (`INT`, `KILL`) to the process group led by `child` (its pid is the group's
+/// id), with the shell's own `kill` (POSIX: a negative pid is a group), so no `kill` program
+/// and no libc binding is needed. Whether it was delivered.
+fn signal_group(child: &Child, signal: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", r#"kill -s "$1" -- -"$2""#, "sh", signal])
+        .arg(child.id().to_string())
         .stderr(Stdio::null())
-        .status();
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        signal_group(&self.child, "KILL");
+        let _ = signal_group(&self.child, "KILL");
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
