@@ -266,6 +266,20 @@ pub const PYTHON_KEY: &str = "python";
 /// brings the `total` up to date only every few milliseconds (steps of about 8 ms here).
 pub const PRESSURE_WINDOW: f64 = 0.04;
 
+/// The share of `samples`' total wall time during which tasks waited for a CPU, when every
+/// sample has a reading and they add up to at least [`PRESSURE_WINDOW`]; else `None`.
+pub fn pressure_share(samples: &[Sample]) -> Option<f64> {
+    let wall: f64 = samples.iter().map(|s| s.wall).sum();
+    let waited: Option<f64> = samples.iter().map(|s| s.waited).sum();
+    waited.filter(|_| wall >= PRESSURE_WINDOW).map(|w| w / wall)
+}
+
+/// Whether the machine may have held back work measured by `samples`: tasks waited for a CPU
+/// (≥ [`QUIET_WAIT`] of the time), or there is no precise reading (the cautious answer).
+pub fn machine_busy(samples: &[Sample]) -> bool {
+    pressure_share(samples).is_none_or(|w| w >= QUIET_WAIT)
+}
+
 /// Gives every sample shorter than [`PRESSURE_WINDOW`] the wait share of its whole table (the
 /// samples of every mode not in `skip`, summed: the machine during those rounds), when they add
 /// up to at least the window; otherwise such a sample has no pressure reading (and is judged by
@@ -849,5 +863,19 @@ mod tests {
         share_short_waits(&mut tiny, &[false]);
         assert_eq!(tiny[0].samples[0].waited, None);
         assert!(tiny[0].busy(2).is_some(), "cautious without a reading");
+    }
+
+    #[test]
+    fn pressure_over_several_samples() {
+        let quiet = [sw(0.03, 0.03, 0.0), sw(0.03, 0.03, 0.001)];
+        assert!((pressure_share(&quiet).unwrap() - 0.001 / 0.06).abs() < 1e-12);
+        assert!(!machine_busy(&quiet));
+        assert!(machine_busy(&[sw(0.03, 0.03, 0.01), sw(0.03, 0.03, 0.01)]));
+        assert_eq!(
+            pressure_share(&[sw(0.01, 0.01, 0.0)]),
+            None,
+            "too short to read"
+        );
+        assert!(machine_busy(&[s(1.0, 1.0)]), "no reading: cautious");
     }
 }
