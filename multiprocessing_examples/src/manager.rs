@@ -426,14 +426,16 @@ fn wait_readable(fd: &impl AsRawFd, timeout: Option<Duration>) -> io::Result<boo
         revents: 0,
     }];
     loop {
+        // Rounded up: a deadline never fires early.
         let ms = until.map_or(-1, |u| {
-            let left = u.saturating_duration_since(Instant::now()).as_millis();
-            libc::c_int::try_from(left).unwrap_or(libc::c_int::MAX)
+            let left = u.saturating_duration_since(Instant::now()).as_nanos();
+            libc::c_int::try_from(left.div_ceil(1_000_000)).unwrap_or(libc::c_int::MAX)
         });
         // SAFETY: `fds` is a valid array of one pollfd that outlives the call, and its length
         // is passed with it; poll only writes `revents`.
         let rc = unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
         match rc {
+            0 if until.is_some_and(|u| Instant::now() < u) => {} // woke a little early
             0 => return Ok(false),
             n if n > 0 => return Ok(true),
             _ => {

@@ -528,8 +528,8 @@ fn manager_silent_peers_cannot_lock_out_a_client() {
     let mut client = mgr.client().unwrap();
     client.dict_set("a", Value::Int(1)).unwrap();
     let client_idle = Instant::now();
+    let connected = Instant::now(); // before: the server's clock starts after this
     let mut mute = UnixStream::connect(mgr.address()).unwrap();
-    let connected = Instant::now();
     // A slow but legitimate raw client on its own connection: a pause below the idle deadline
     // before each request, and a request sent in two halves (within the read deadline).
     let mut slow = UnixStream::connect(mgr.address()).unwrap();
