@@ -344,6 +344,9 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
     // cargo's one-line summary (`warning: `x` (lib) generated 3 warnings`) and its progress
     // lines are not part of a block.
     let mut in_warning = false;
+    // Another thread's panic at a place already shown (workers hitting the same `todo!()`):
+    // skipped whole, up to the next blank line, not as a header without its message.
+    let mut in_repeat = false;
     for line in stderr.lines() {
         let t = line.trim();
         let progress = noise.iter().any(|n| t.starts_with(n));
@@ -352,9 +355,14 @@ fn useful_stderr(stderr: &str, shown: &str) -> String {
         } else {
             in_warning && !t.is_empty() && !progress
         };
+        in_repeat = match t.split_once(" panicked at ") {
+            Some((_, place)) => shown.contains(place) || keep.iter().any(|k| k.ends_with(place)),
+            None => in_repeat && !t.is_empty(),
+        };
         if t.is_empty()
             || t.starts_with("warning")
             || in_warning
+            || in_repeat
             || progress
             || shown.contains(t)
             || keep.contains(&line)
@@ -1220,6 +1228,34 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                 for noise in ["manager.rs", "watch_owner", "dead_code", "RUST_BACKTRACE"] {
                     assert!(!first_failure.contains(noise), "{noise}: {first_failure}");
                 }
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panic_repeated_by_other_threads_shows_once() {
+        let out = "test a ... FAILED\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let err = "thread 'watched' (1) panicked at exercises/starters/ex08.rs:80:5:\n\
+                   not yet implemented\n\
+                   note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
+                   thread 'watched' (2) panicked at exercises/starters/ex08.rs:80:5:\n\
+                   not yet implemented\n\n\
+                   thread 'watched' (3) panicked at exercises/starters/ex08.rs:66:5:\n\
+                   not yet implemented: pool::serve_if_worker(TASKS)\n";
+        match parse_outcome(false, out, err) {
+            Outcome::Failed { first_failure, .. } => {
+                assert_eq!(
+                    first_failure.matches("ex08.rs:80:5").count(),
+                    1,
+                    "{first_failure}"
+                );
+                assert!(
+                    first_failure.ends_with(
+                        "ex08.rs:66:5:\nnot yet implemented: pool::serve_if_worker(TASKS)"
+                    ),
+                    "{first_failure}"
+                );
             }
             other => panic!("{other:?}"),
         }
