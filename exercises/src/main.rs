@@ -6,7 +6,8 @@
 //! 2. edit `exercises/starters/<name>.rs`;
 //! 3. `cargo run --bin exercises -- check 6`: the first failure, and a nudge;
 //! 4. `cargo run --bin exercises -- hint 6` (again for the approach); `reset 6` starts over;
-//! 5. `cargo run --bin exercises -- watch`: checks on every save, and moves on after a pass.
+//! 5. `cargo run --bin exercises -- watch`: checks now and on every save; after a pass, shows
+//!    the next exercise's task and moves on to it.
 //!
 //! NAME is a full name (`ex06_synchronization_in_practice`), its prefix (`ex06`), its topic
 //! (`synchronization_in_practice`) or its number (`6`), for every command.

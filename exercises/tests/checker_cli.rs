@@ -1,6 +1,6 @@
 //! The checker binary's commands that need no nested cargo run: usage, hint, solution, and the
-//! error for an unknown exercise (`list`, `check` and `verify` run cargo themselves; `verify` is
-//! the CI step that exercises them).
+//! error for an unknown exercise. `reset`, `watch` (with its checks) and `list` run on a copy of
+//! the learner's files in `tests/learner_loop.rs`; `verify` is the CI step.
 use std::process::Command;
 
 fn exercises(args: &[&str]) -> (i32, String, String) {
