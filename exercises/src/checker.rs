@@ -418,10 +418,26 @@ fn failed_tests(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// `exercises/src/../starters/x.rs` → `exercises/starters/x.rs` (how the lib includes them).
+/// `exercises/src/../starters/x.rs` → `exercises/starters/x.rs` (how the lib includes them), and
+/// a dependency's file without the cargo registry's directories
+/// (`/root/.cargo/registry/src/index.crates.io-…/trybuild-1.0.122/src/run.rs` →
+/// `trybuild-1.0.122/src/run.rs`: where trybuild reports its verdict).
 fn tidy_paths(text: &str) -> String {
-    text.replace("src/../starters/", "starters/")
-        .replace("src/../solutions/", "solutions/")
+    let text = text
+        .replace("src/../starters/", "starters/")
+        .replace("src/../solutions/", "solutions/");
+    text.lines()
+        .map(|line| match line.find("/.cargo/registry/src/") {
+            Some(at) => {
+                let start = line[..at].rfind(' ').map_or(0, |i| i + 1);
+                let rest = &line[at + "/.cargo/registry/src/".len()..];
+                let krate = rest.split_once('/').map_or(rest, |(_, k)| k);
+                format!("{}{krate}", &line[..start])
+            }
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The captured output of the failing test `name` (its `---- name stdout ----` block), or of the
@@ -1171,7 +1187,7 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
 
     #[test]
     fn shows_trybuild_verdicts_without_colours() {
-        let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at run.rs:1:1:\n1 of 1 tests failed\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/trybuild-1.0.122/src/run.rs:103:13:\n1 of 1 tests failed\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
         let err = "test \u{1b}[1mtests/ui/x.rs\u{1b}[0m ... \u{1b}[31merror\n\u{1b}[31mExpected test case to fail to compile, but it succeeded.\u{1b}[0m\n";
         match parse_outcome(false, out, err) {
             Outcome::Failed { first_failure, .. } => {
@@ -1181,6 +1197,10 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                     "{first_failure}"
                 );
                 assert!(!first_failure.contains('\u{1b}'), "{first_failure}");
+                assert!(
+                    first_failure.contains("panicked at trybuild-1.0.122/src/run.rs:103:13:"),
+                    "{first_failure}"
+                );
             }
             other => panic!("{other:?}"),
         }
