@@ -252,7 +252,25 @@ fn watch_checks_at_once_rechecks_on_save_and_moves_on_after_a_pass() {
     let copy = shipped_copy();
     let root = copy.path();
     let learners_own = files(&package().join("starters"), Path::new("/nonexistent"));
+    let starter = root.join("exercises/starters/ex02_payment_gateway.rs");
     let mut watch = Watch::start(root, "2");
+
+    // A save while the first check runs: once that check has read the file (a copy's check
+    // writes the file it compiles to status/build/), the learner saves a first, still wrong,
+    // try. That save must not be lost: a second check follows by itself.
+    watch.wait_for("checking ex02_payment_gateway", VERDICT_DEADLINE);
+    let read = root.join("status/build/ex02_payment_gateway.rs");
+    let deadline = Instant::now() + VERDICT_DEADLINE;
+    while !read.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the first check never read the starter"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut first_try = std::fs::read_to_string(&starter).unwrap();
+    first_try.push_str("// a first try\n");
+    std::fs::write(&starter, first_try).unwrap();
 
     let first = watch.wait_for("watching ex02_payment_gateway", VERDICT_DEADLINE);
     assert!(
@@ -261,11 +279,17 @@ fn watch_checks_at_once_rechecks_on_save_and_moves_on_after_a_pass() {
     );
     assert!(first.contains("not yet implemented"), "{first}");
     assert!(first.contains("nudge: "), "{first}");
+    let again = watch.wait_for("watching ex02_payment_gateway", VERDICT_DEADLINE);
+    assert!(
+        again.contains("checking ex02_payment_gateway")
+            && again.contains("✗ ex02_payment_gateway: 5 of 5 tests fail"),
+        "the save made during the first check was checked:\n{again}"
+    );
 
-    // The learner saves a working solution.
+    // The learner saves a working solution while watch waits.
     std::fs::copy(
         package().join("solutions/ex02_payment_gateway.rs"),
-        root.join("exercises/starters/ex02_payment_gateway.rs"),
+        &starter,
     )
     .unwrap();
     let second = watch.wait_for("watching ex03_mini_orm_storage", VERDICT_DEADLINE);
