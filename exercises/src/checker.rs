@@ -1070,29 +1070,25 @@ pub fn mutant_problem(m: &Mutant, outcome: &Outcome) -> Option<Problem> {
     }
 }
 
-/// The hash of every starter, in [`EXERCISES`] order: what [`wait_for_change`] compares with.
+/// The hash of every starter, in [`EXERCISES`] order: what [`changed_starter`] compares with.
 pub fn starter_hashes() -> Vec<String> {
     EXERCISES.iter().map(starter_hash).collect()
 }
 
-/// Sleeps in small steps until a starter differs from `seen` (from [`starter_hashes`]); returns
-/// which one, and updates `seen` to the files as they are now. Take `seen` *before* checking, so
-/// that a save made while a check runs is seen by the next wait instead of being missed.
-pub fn wait_for_change(seen: &mut Vec<String>, poll: Duration) -> &'static Exercise {
-    loop {
-        let now = starter_hashes();
-        if let Some((ex, _)) = EXERCISES
-            .iter()
-            .zip(now.iter().zip(seen.iter()))
-            .find(|(_, (new, old))| new != old)
-        {
-            // Editors often write a file in several steps: let it settle.
-            std::thread::sleep(Duration::from_millis(200));
-            *seen = starter_hashes();
-            return ex;
-        }
-        std::thread::sleep(poll);
-    }
+/// One look for a starter that differs from `seen` (from [`starter_hashes`]): which one, after
+/// letting the save settle, with `seen` updated to the files as they are now; `None` when
+/// nothing changed. `watch` polls it. Take `seen` *before* checking, so that a save made while
+/// a check runs is seen by the next look instead of being missed.
+pub fn changed_starter(seen: &mut Vec<String>) -> Option<&'static Exercise> {
+    let now = starter_hashes();
+    let (ex, _) = EXERCISES
+        .iter()
+        .zip(now.iter().zip(seen.iter()))
+        .find(|(_, (new, old))| new != old)?;
+    // Editors often write a file in several steps: let it settle.
+    std::thread::sleep(Duration::from_millis(200));
+    *seen = starter_hashes();
+    Some(ex)
 }
 
 /// Wall time of `f`.

@@ -15,6 +15,7 @@
 use exercises::checker::{self, Outcome, Status};
 use exercises::info::{self, EXERCISES, Exercise, Track};
 use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 const USAGE: &str = "\
@@ -26,7 +27,7 @@ usage: cargo run --bin exercises -- <command>
   reset NAME        restore NAME's starter as shipped (your changes are lost)
   solution NAME     where NAME's reference solution is
   watch [NAME]      check NAME (or the next unfinished exercise) now and on every save;
-                    after a pass, move on to the next exercise
+                    after a pass, move on to the next exercise (keys: h hint, c check, q quit)
   verify            (CI) every starter fails, every solution passes, every mutant fails
   mutants [NAME]    (maintainers) run the wrong solutions of exercises/mutants/ only
   pristine          (maintainers) record the current starters as the shipped ones
@@ -72,7 +73,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
         (Some("check"), Some(name), None) => {
             check(find(name)?, false)?;
         }
-        (Some("hint"), Some(name), None) => hint(find(name)?),
+        (Some("hint"), Some(name), None) => hint(find(name)?, false),
         (Some("reset"), Some(name), None) => reset(find(name)?)?,
         (Some("solution"), Some(name), None) => solution(find(name)?),
         (Some("watch"), name, None) => watch(optional(name)?)?,
@@ -252,15 +253,18 @@ fn check(ex: &Exercise, watching: bool) -> Result<bool, String> {
     Err(String::new())
 }
 
-fn hint(ex: &Exercise) {
+/// The nudge; from the second time on, the approach too. In `watch`, asked for with `h`.
+fn hint(ex: &Exercise, watching: bool) {
     let seen = checker::hints_seen(ex);
     checker::saw_hint(ex);
     println!("{} — {}\n", ex.name, ex.title);
     println!("nudge: {}\n", ex.nudge);
-    if seen == 0 {
-        println!("(Run `{}` again for the approach.)", command("hint", ex));
-    } else {
+    if seen > 0 {
         println!("approach: {}\n", ex.approach);
+    } else if watching {
+        println!("(h and Enter again for the approach.)");
+    } else {
+        println!("(Run `{}` again for the approach.)", command("hint", ex));
     }
     println!(
         "It builds on the examples {}: `cargo run --bin <name>` runs one (`cargo run` lists them).",
@@ -313,6 +317,7 @@ fn watch(start: Option<&'static Exercise>) -> Result<(), String> {
     };
     // Taken before each check, so that a save made while a check runs starts another one.
     let mut seen = checker::starter_hashes();
+    let keys = keys();
     let mut changed = current;
     loop {
         clear_screen();
@@ -333,13 +338,63 @@ fn watch(start: Option<&'static Exercise>) -> Result<(), String> {
             current = changed;
         }
         println!(
-            "\nwatching {} — {}\n  save {} to check it (Ctrl-C to stop)",
+            "\nwatching {} — {}\n  save {} to check it\n  {KEYS}",
             current.name,
             current.title,
             current.starter_path()
         );
-        changed = checker::wait_for_change(&mut seen, Duration::from_millis(500));
+        changed = loop {
+            if let Some(ex) = checker::changed_starter(&mut seen) {
+                break ex;
+            }
+            match keys.recv_timeout(Duration::from_millis(500)) {
+                Ok(Key::Hint) => {
+                    println!();
+                    hint(current, true);
+                }
+                Ok(Key::Check) => break current,
+                Ok(Key::Quit) => return Ok(()),
+                Ok(Key::Unknown) => println!("{KEYS}"),
+                Err(RecvTimeoutError::Timeout) => {}
+                // No more input (stdin closed, or not a terminal): saves still work.
+                Err(RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
+        };
     }
+}
+
+/// The keys `watch` answers, each followed by Enter.
+const KEYS: &str = "keys (then Enter): h a hint (again: the approach) · c check again · q quit";
+
+/// A line the learner typed while `watch` waits.
+enum Key {
+    Hint,
+    Check,
+    Quit,
+    Unknown,
+}
+
+/// Reads the learner's keys on a thread of its own, so `watch` can wait for a save and a key
+/// at once.
+fn keys() -> Receiver<Key> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            let key = match line.trim() {
+                "" => continue,
+                "h" => Key::Hint,
+                "c" => Key::Check,
+                "q" => Key::Quit,
+                _ => Key::Unknown,
+            };
+            if tx.send(key).is_err() {
+                return;
+            }
+        }
+    });
+    rx
 }
 
 /// Starts each `watch` verdict on a clean screen, as rustlings does (only on a terminal: a pipe

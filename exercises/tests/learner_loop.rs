@@ -5,10 +5,10 @@
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use utilities::testkit::{RunOutput, run_with_env};
@@ -140,6 +140,7 @@ fn reset_restores_the_shipped_starter_and_touches_nothing_else() {
 /// reaps the child, whether the test passed or not.
 struct Watch {
     child: Child,
+    keys: ChildStdin,
     lines: Receiver<String>,
     output: String,
 }
@@ -150,7 +151,7 @@ impl Watch {
             .args(["watch", name])
             .env("EXERCISES_ROOT", root)
             .process_group(0)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -170,11 +171,18 @@ impl Watch {
                 }
             });
         }
+        let keys = child.stdin.take().expect("piped stdin");
         Watch {
             child,
+            keys,
             lines,
             output: String::new(),
         }
+    }
+
+    /// Types `key` and Enter.
+    fn press(&mut self, key: &str) {
+        writeln!(self.keys, "{key}").expect("write to watch's stdin");
     }
 
     /// Reads lines until one contains `needle`; returns everything read since the last call.
@@ -284,6 +292,14 @@ fn watch_checks_at_once_rechecks_on_save_and_moves_on_after_a_pass() {
         again.contains("checking ex02_payment_gateway")
             && again.contains("✗ ex02_payment_gateway: 5 of 5 tests fail"),
         "the save made during the first check was checked:\n{again}"
+    );
+
+    // `h` and Enter: the first hint, without leaving watch.
+    watch.press("h");
+    let hint = watch.wait_for("again for the approach", VERDICT_DEADLINE);
+    assert!(
+        hint.contains("ex02_payment_gateway — ") && hint.contains("nudge: "),
+        "{hint}"
     );
 
     // The learner saves a working solution while watch waits.
