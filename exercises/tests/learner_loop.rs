@@ -1,7 +1,10 @@
 //! The learner's loop, run for real on a temporary copy of the learner's files
-//! (`EXERCISES_ROOT=<copy>`): `reset` restores a starter byte for byte and touches nothing else,
-//! and `watch` checks at once, re-checks on a save, passes, and moves on to the next exercise.
-//! The learner's own `exercises/starters/` is never written.
+//! (`EXERCISES_ROOT=<copy>`): `reset` restores a starter byte for byte and touches nothing else;
+//! `watch` checks at once, re-checks on every save (one made during a check too), gives a hint
+//! on `h`, passes, shows the next exercise's task and moves on; `list` then shows the progress.
+//! The learner's own `exercises/starters/` is never written. Each check is a real nested cargo
+//! build of one test binary in the workspace's `target/` (a few seconds each; every wait has a
+//! deadline, and the watch process group is killed and reaped whatever happens).
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
