@@ -4,7 +4,7 @@
 //! - `starters/` (module `starters`, compiled only with the `starters` feature): the learner's
 //!   code, with `todo!()` where the work goes.
 //! - [`solutions`]: the reference solutions.
-//! - [`subject`]: what the tests in `tests/exNN_*.rs` check — the solutions by default (so a plain
+//! - [`subject`](mod@subject): what the tests in `tests/exNN_*.rs` check — the solutions by default (so a plain
 //!   `cargo test` passes on a fresh clone), the starters when the checker builds with
 //!   `--features starters`.
 //! - [`checker`]: the machinery behind `cargo run --bin exercises -- list | check | verify`.
