@@ -164,7 +164,8 @@ is their floor."
     /// Redirect hops followed per request (each hop is a request, checked against robots.txt).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
     max_redirects: u32,
-    /// Also follow redirects to HOST[:PORT] (repeatable); by default only the site's own host.
+    /// Also follow redirects to this HOST or HOST:PORT (repeatable); by default only the site's own
+    /// host.
     #[arg(long, value_name = "HOST[:PORT]", value_parser = host_port)]
     allow_host: Vec<String>,
     /// Stop after SECONDS in all: in-flight requests get --grace, then what was fetched is

@@ -75,7 +75,7 @@ fn best_of_3(f: fn()) -> (Duration, Duration) {
         .unwrap_or_default()
 }
 
-/// Prints "<label>: Time taken: … s (CPU time … s)".
+/// Prints "`<label>`: Time taken: … s (CPU time … s)".
 fn print_times(label: &str, (wall, cpu): (Duration, Duration)) {
     println!(
         "{} (CPU time {:.3} s)",
