@@ -239,6 +239,7 @@ impl Bench {
         // spawn them and the time to wait for them reported apart.
         let max = cfg.sweep_counts.iter().copied().max().unwrap_or(0);
         let mut phases = Vec::new();
+        let probe_before = measure::probe_cores(cfg.cores, 50);
         let (sums, all_phases) = measure::sample(&[], || {
             let mut sums = Vec::new();
             for round in 0..cfg.runs.clamp(1, 5) {
@@ -278,7 +279,12 @@ impl Bench {
         s.param("tokio_phases_total_s", total.p50);
         // Judged like the microsecond figures: busy when a probe right after was short of
         // cores and tasks waited for a CPU during the rounds themselves.
-        let got = measure::probe_cores(cfg.cores, 50);
+        // the smaller of a probe just before and one just after, like the microsecond figures
+        let got = probe_before.min(measure::probe_cores(cfg.cores, 50));
+        s.param("tokio_phases_probe_cores", got);
+        if let Some(w) = phases_wait {
+            s.param("tokio_phases_cpu_wait_share", w);
+        }
         let busy = measure::classify(got, cfg.cores as f64, cfg.cores)
             .filter(|_| phases_wait.is_none_or(|w| w >= measure::QUIET_WAIT));
         let goal = 2.0 * lat; // 0.1 s for the course's 50 ms
