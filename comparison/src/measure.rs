@@ -15,6 +15,13 @@
 //! pressure, `/proc/pressure/cpu`, "some"). A sample short of cores while nothing waited for a
 //! CPU left the cores idle itself and is judged; only one short of cores while tasks queued for
 //! a CPU is "machine busy". Without pressure information every short sample counts as busy.
+//!
+//! Pressure alone is not enough: it counts *every* runnable task, this program's own too. A pool
+//! of two workers plus the parent copying their payloads is three runnable things on two cores,
+//! so it waits on itself. So each sample also records the CPU the whole machine spent
+//! (`/proc/stat`), and what is left after this program's own CPU is what *other programs* used.
+//! "Machine busy" needs all three: short of cores, tasks waited, and other programs used at
+//! least [`OTHERS_BUSY`] cores. Without a `/proc/stat` reading the sample stays cautious (busy).
 
 use std::fmt;
 use std::time::Instant;
@@ -35,6 +42,16 @@ pub const IMPOSSIBLE_MARGIN: f64 = 1.03;
 /// itself (waiting for its own pipes, its own parent), and its figure can be judged.
 pub const QUIET_WAIT: f64 = 0.10;
 
+/// Below this many cores' worth of CPU used by *other programs* (the whole machine's busy CPU
+/// time from `/proc/stat` minus this program's own) during a sample, nobody else held the cores:
+/// tasks that waited for a CPU were this program's own (a pool's workers and the parent copying
+/// their payloads), and a mode short of cores is judged on its own figure. 0.15 is well above
+/// an idle machine's background (kernel threads, shells, a terminal: about 0.01–0.05 cores) and
+/// above the reading's error over its window (`/proc/stat` counts in 10 ms ticks per CPU, at
+/// most about 0.05 cores over [`STAT_WINDOW`]), and well below what a competing program takes
+/// from a 2-core machine (a compiler, a test run: 0.5 cores and more).
+pub const OTHERS_BUSY: f64 = 0.15;
+
 /// One timed run: wall seconds and the CPU seconds spent by this process (every thread), its
 /// reaped children and the named worker processes during it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -46,6 +63,10 @@ pub struct Sample {
     /// Seconds during which at least one runnable task on the machine waited for a CPU (CPU
     /// pressure "some"); `None` where the kernel does not report it.
     pub waited: Option<f64>,
+    /// CPU seconds that *other programs* used meanwhile: the machine's busy CPU time
+    /// (`/proc/stat`) minus `cpu`; may be slightly negative (the machine's is counted in ticks);
+    /// `None` where `/proc/stat` is unreadable.
+    pub others: Option<f64>,
 }
 
 impl Sample {
@@ -55,6 +76,7 @@ impl Sample {
             wall,
             cpu,
             waited: None,
+            others: None,
         }
     }
 
@@ -72,6 +94,42 @@ impl Sample {
         let w = self.waited?;
         (self.wall > 0.0).then(|| (w / self.wall).max(0.0))
     }
+
+    /// Cores' worth of CPU that other programs used during the sample (≥ 0).
+    pub fn others_cores(&self) -> Option<f64> {
+        let o = self.others?;
+        (self.wall > 0.0).then(|| (o / self.wall).max(0.0))
+    }
+}
+
+/// Seconds of CPU the whole machine has spent busy so far: `/proc/stat`'s first `cpu` line
+/// (see [`parse_stat_busy`]); `None` where it is unreadable.
+pub fn machine_cpu_now() -> Option<f64> {
+    // SAFETY: sysconf has no preconditions; _SC_CLK_TCK is a valid name.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz <= 0 {
+        return None;
+    }
+    let ticks = parse_stat_busy(&std::fs::read_to_string("/proc/stat").ok()?)?;
+    Some(ticks as f64 / hz as f64)
+}
+
+/// Busy ticks (`USER_HZ`) of the machine from `/proc/stat`'s first `cpu` line: user + nice +
+/// system + irq + softirq + steal. Idle and iowait are not busy; guest time is already inside
+/// user; steal is time a hypervisor gave the CPU to someone else, so it counts as others'.
+pub fn parse_stat_busy(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("cpu "))?;
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // user nice system idle iowait irq softirq steal [guest guest_nice]
+    let &[user, nice, system, _idle, _iowait, irq, softirq, steal, ..] = f.as_slice() else {
+        return None;
+    };
+    Some(user + nice + system + irq + softirq + steal)
 }
 
 /// Seconds of CPU pressure so far: the `some … total=` microseconds of `/proc/pressure/cpu`
@@ -129,6 +187,7 @@ pub fn pid_cpu(pid: u32) -> f64 {
 /// # Errors
 /// Whatever `f` returns.
 pub fn sample<T>(pids: &[u32], f: impl FnOnce() -> Result<T>) -> Result<(T, Sample)> {
+    let machine0 = machine_cpu_now();
     let waited0 = cpu_waited_now();
     let cpu0 = cpu_now(pids);
     let start = Instant::now();
@@ -136,7 +195,19 @@ pub fn sample<T>(pids: &[u32], f: impl FnOnce() -> Result<T>) -> Result<(T, Samp
     let wall = start.elapsed().as_secs_f64();
     let cpu = (cpu_now(pids) - cpu0).max(0.0);
     let waited = waited0.zip(cpu_waited_now()).map(|(a, b)| (b - a).max(0.0));
-    Ok((value, Sample { wall, cpu, waited }))
+    // the machine's busy CPU minus our own: what other programs used (the rest of the machine)
+    let others = machine0
+        .zip(machine_cpu_now())
+        .map(|(a, b)| (b - a).max(0.0) - cpu);
+    Ok((
+        value,
+        Sample {
+            wall,
+            cpu,
+            waited,
+            others,
+        },
+    ))
 }
 
 /// One mode of an interleaved measurement.
@@ -254,7 +325,7 @@ pub fn rounds(
         o.checksum = c.unwrap_or_default();
     }
     let skip: Vec<bool> = modes.iter().map(|m| m.key == PYTHON_KEY).collect();
-    share_short_waits(&mut out, &skip);
+    share_short_readings(&mut out, &skip);
     Ok(out)
 }
 
@@ -266,39 +337,98 @@ pub const PYTHON_KEY: &str = "python";
 /// brings the `total` up to date only every few milliseconds (steps of about 8 ms here).
 pub const PRESSURE_WINDOW: f64 = 0.04;
 
+/// Below this wall time a sample's own `/proc/stat` reading is too coarse to use: the machine's
+/// busy time is counted in ticks of 10 ms (`USER_HZ`), so one reading can be off by a tick or
+/// two, 0.05 cores over 0.4 s (a third of [`OTHERS_BUSY`]) but 0.5 cores over 40 ms.
+pub const STAT_WINDOW: f64 = 0.4;
+
+/// One of the two readings of the machine a sample carries, each a number of seconds over the
+/// sample's wall time, and each too coarse below its own window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Seconds during which some task waited for a CPU ([`Sample::waited`]).
+    Waited,
+    /// CPU seconds other programs used ([`Sample::others`]).
+    Others,
+}
+
+impl Reading {
+    /// The shortest total wall time over which the reading is precise enough to use.
+    pub fn window(self) -> f64 {
+        match self {
+            Self::Waited => PRESSURE_WINDOW,
+            Self::Others => STAT_WINDOW,
+        }
+    }
+
+    fn of(self, s: &Sample) -> Option<f64> {
+        match self {
+            Self::Waited => s.waited,
+            Self::Others => s.others,
+        }
+    }
+
+    fn slot(self, s: &mut Sample) -> &mut Option<f64> {
+        match self {
+            Self::Waited => &mut s.waited,
+            Self::Others => &mut s.others,
+        }
+    }
+}
+
+/// The reading per second of `samples`' total wall time (a share of the time for
+/// [`Reading::Waited`], cores for [`Reading::Others`]), when every sample has one and they add
+/// up to at least the reading's window; else `None`.
+pub fn reading_share<'s>(samples: impl IntoIterator<Item = &'s Sample>, r: Reading) -> Option<f64> {
+    let (mut sum, mut wall, mut known) = (0.0, 0.0, true);
+    for x in samples {
+        match r.of(x) {
+            Some(v) => (sum, wall) = (sum + v, wall + x.wall),
+            None => known = false,
+        }
+    }
+    (known && wall >= r.window()).then(|| sum / wall)
+}
+
 /// The share of `samples`' total wall time during which tasks waited for a CPU, when every
 /// sample has a reading and they add up to at least [`PRESSURE_WINDOW`]; else `None`.
 pub fn pressure_share(samples: &[Sample]) -> Option<f64> {
-    let wall: f64 = samples.iter().map(|s| s.wall).sum();
-    let waited: Option<f64> = samples.iter().map(|s| s.waited).sum();
-    waited.filter(|_| wall >= PRESSURE_WINDOW).map(|w| w / wall)
+    reading_share(samples, Reading::Waited)
+}
+
+/// Cores' worth of CPU other programs used over `samples`, when every sample has a reading and
+/// they add up to at least [`STAT_WINDOW`]; else `None`.
+pub fn others_share(samples: &[Sample]) -> Option<f64> {
+    reading_share(samples, Reading::Others).map(|o| o.max(0.0))
 }
 
 /// Whether the machine may have held back work measured by `samples`: tasks waited for a CPU
-/// (≥ [`QUIET_WAIT`] of the time), or there is no precise reading (the cautious answer).
+/// (≥ [`QUIET_WAIT`] of the time) *and* other programs used CPU (≥ [`OTHERS_BUSY`] cores), a
+/// missing or too short reading counting as yes (the cautious answer).
 pub fn machine_busy(samples: &[Sample]) -> bool {
     pressure_share(samples).is_none_or(|w| w >= QUIET_WAIT)
+        && others_share(samples).is_none_or(|o| o >= OTHERS_BUSY)
 }
 
-/// Gives every sample shorter than [`PRESSURE_WINDOW`] the wait share of its whole table (the
-/// samples of every mode not in `skip`, summed: the machine during those rounds), when they add
-/// up to at least the window; otherwise such a sample has no pressure reading (and is judged by
-/// its cores alone). Longer samples keep their own reading.
-pub fn share_short_waits(out: &mut [Series], skip: &[bool]) {
-    let (mut waited, mut wall, mut known) = (0.0, 0.0, true);
-    for (se, _) in out.iter().zip(skip).filter(|(_, s)| !**s) {
-        for x in &se.samples {
-            match x.waited {
-                Some(w) => (waited, wall) = (waited + w, wall + x.wall),
-                None => known = false,
-            }
-        }
-    }
-    let table = (known && wall >= PRESSURE_WINDOW).then(|| waited / wall);
-    for se in out.iter_mut() {
-        for x in &mut se.samples {
-            if x.wall < PRESSURE_WINDOW {
-                x.waited = table.map(|share| share * x.wall);
+/// Gives every sample shorter than a reading's window the reading of its whole table (the
+/// samples of every mode not in `skip`, summed: the machine during those rounds, see
+/// [`reading_share`]), when they add up to at least the window; otherwise such a sample has no
+/// reading (and counts as busy when short of cores). Longer samples keep their own. Done for
+/// both readings: CPU pressure (window [`PRESSURE_WINDOW`]) and others' CPU ([`STAT_WINDOW`]).
+pub fn share_short_readings(out: &mut [Series], skip: &[bool]) {
+    for r in [Reading::Waited, Reading::Others] {
+        let table = reading_share(
+            out.iter()
+                .zip(skip)
+                .filter(|(_, s)| !**s)
+                .flat_map(|(se, _)| &se.samples),
+            r,
+        );
+        for se in out.iter_mut() {
+            for x in &mut se.samples {
+                if x.wall < r.window() {
+                    *r.slot(x) = table.map(|per_s| per_s * x.wall);
+                }
             }
         }
     }
@@ -367,9 +497,13 @@ pub fn paired_ratios(base: &Series, mode: &Series, clean: bool) -> Vec<f64> {
 
 /// True when a sample can judge its mode: it got at least [`CORES_GOT_ENOUGH`] of the cores
 /// the mode needs, or it got fewer but nothing on the machine waited for a CPU meanwhile (wait
-/// share below [`QUIET_WAIT`]): the cores were free and the mode left them idle itself.
+/// share below [`QUIET_WAIT`]), or other programs used less than [`OTHERS_BUSY`] cores (the
+/// tasks that waited were this program's own): the mode left the cores idle, or queued on
+/// them, itself. A missing reading clears nothing (the cautious answer).
 pub fn got_enough(s: &Sample, needs: f64) -> bool {
-    s.cores() >= CORES_GOT_ENOUGH * needs || s.wait_share().is_some_and(|w| w < QUIET_WAIT)
+    s.cores() >= CORES_GOT_ENOUGH * needs
+        || s.wait_share().is_some_and(|w| w < QUIET_WAIT)
+        || s.others_cores().is_some_and(|o| o < OTHERS_BUSY)
 }
 
 /// Same-round pairs of `base` and `mode` that cannot judge a speedup: `None` when at least half
@@ -413,19 +547,22 @@ pub struct Busy {
     pub of: usize,
     /// Share of the time during which some runnable task waited for a CPU (`None`: unknown).
     pub waited: Option<f64>,
+    /// Cores' worth of CPU other programs used meanwhile (`None`: unknown).
+    pub others: Option<f64>,
 }
 
 impl Busy {
     /// The reason from the short samples of a mode that needs `needs` cores: their median cores
-    /// got and median wait share.
+    /// got, median wait share and median cores other programs used.
     pub fn of_samples(short: &[&Sample], needs: f64, of: usize) -> Self {
         let got = crate::stats::median(&short.iter().map(|s| s.cores()).collect::<Vec<_>>());
-        let waits: Vec<f64> = short.iter().filter_map(|s| s.wait_share()).collect();
+        let median = |xs: Vec<f64>| (!xs.is_empty()).then(|| crate::stats::median(&xs));
         Self {
             got: if got.is_nan() { 0.0 } else { got },
             needed: needs.min(of as f64).max(0.0),
             of,
-            waited: (!waits.is_empty()).then(|| crate::stats::median(&waits)),
+            waited: median(short.iter().filter_map(|s| s.wait_share()).collect()),
+            others: median(short.iter().filter_map(|s| s.others_cores()).collect()),
         }
     }
 }
@@ -438,7 +575,11 @@ impl fmt::Display for Busy {
         } else {
             "cores"
         };
-        write!(f, "machine busy: got {:.1} of {n} {unit}", self.got)
+        write!(f, "machine busy: got {:.1} of {n} {unit}", self.got)?;
+        match self.others {
+            Some(o) => write!(f, "; other programs used {o:.1} cores"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -451,6 +592,7 @@ pub fn classify(got: f64, needed: f64, of: usize) -> Option<Busy> {
         needed,
         of,
         waited: None,
+        others: None,
     })
 }
 
@@ -623,6 +765,15 @@ mod tests {
             wall,
             cpu,
             waited: Some(waited),
+            others: None,
+        }
+    }
+
+    /// A sample with CPU pressure and with `others` CPU seconds used by other programs.
+    fn swo(wall: f64, cpu: f64, waited: f64, others: f64) -> Sample {
+        Sample {
+            others: Some(others),
+            ..sw(wall, cpu, waited)
         }
     }
 
@@ -838,7 +989,7 @@ mod tests {
             series(PYTHON_KEY, 0.0, vec![sw(0.5, 0.5, 0.5)]),
         ];
         // the table (Python left out): 0.001 s waited over 0.12 s
-        share_short_waits(&mut table, &[false, false, false, true]);
+        share_short_readings(&mut table, &[false, false, false, true]);
         let share = table[1].samples[0].wait_share().unwrap();
         assert!((share - 0.001 / 0.12).abs() < 1e-9, "{share}");
         assert!(
@@ -856,13 +1007,104 @@ mod tests {
             series("pool", 2.0, vec![short(0.0); 4]),
             series("long", 2.0, vec![sw(0.1, 0.1, 0.08)]),
         ];
-        share_short_waits(&mut busy, &[false, false]);
+        share_short_readings(&mut busy, &[false, false]);
         assert!(busy[0].busy(2).is_some());
         // too little time in the whole table to read the pressure: no reading at all
         let mut tiny = vec![series("pool", 2.0, vec![short(0.0); 2])];
-        share_short_waits(&mut tiny, &[false]);
+        share_short_readings(&mut tiny, &[false]);
         assert_eq!(tiny[0].samples[0].waited, None);
         assert!(tiny[0].busy(2).is_some(), "cautious without a reading");
+    }
+
+    #[test]
+    fn a_pool_that_waits_on_itself_is_not_busy_but_one_that_others_crowd_is() {
+        // The published run's "process pool (copy)" at 12 MiB: 1.7 of 2 cores while tasks waited
+        // 30 % of the time, but other programs used 0.02 cores: two workers plus the parent
+        // copying their payloads are three runnable things on two cores; they waited on
+        // themselves, and the loss is the copying's own cost.
+        let own = series("process_pool", 2.0, vec![swo(1.0, 1.66, 0.3, 0.02); 5]);
+        assert!(
+            own.samples[0].cores() < CORES_GOT_ENOUGH * 2.0,
+            "short of cores"
+        );
+        assert!(got_enough(&own.samples[0], 2.0));
+        assert_eq!(own.busy(2), None);
+        assert!(!machine_busy(&own.samples));
+        // The same figures while other programs used 0.7 cores: the machine was busy.
+        let crowded = series("process_pool", 2.0, vec![swo(1.0, 1.3, 0.3, 0.7); 5]);
+        let why = crowded
+            .busy(2)
+            .expect("short of cores, tasks waited, others ran");
+        assert_eq!(
+            why.to_string(),
+            "machine busy: got 1.3 of 2 cores; other programs used 0.7 cores"
+        );
+        assert!(machine_busy(&crowded.samples));
+        // Others ran but nothing waited: still the mode's own figure.
+        let quiet = series("process_pool", 2.0, vec![swo(1.0, 1.3, 0.01, 0.7); 5]);
+        assert_eq!(quiet.busy(2), None);
+        // Without /proc/stat (no reading of others), today's cautious answer: busy.
+        let unknown = series("process_pool", 2.0, vec![sw(1.0, 1.66, 0.3); 5]);
+        assert_eq!(
+            unknown.busy(2).map(|b| b.to_string()).as_deref(),
+            Some("machine busy: got 1.7 of 2 cores")
+        );
+        assert!(machine_busy(&unknown.samples));
+    }
+
+    #[test]
+    fn reads_the_machines_busy_ticks_from_proc_stat() {
+        // a real first line (this machine, guest and guest_nice last)
+        let text = "cpu  1630467 1493 500295 728321 12310 0 2897 1339 0 0\ncpu0 809228 761 246598 376327 4069 0 537 663 0 0\n";
+        // user + nice + system + irq + softirq + steal; not idle, not iowait
+        assert_eq!(
+            parse_stat_busy(text),
+            Some(1_630_467 + 1493 + 500_295 + 2897 + 1339)
+        );
+        // steal counts (a hypervisor gave the CPU to someone else)
+        assert_eq!(parse_stat_busy("cpu  0 0 0 50 0 0 0 7 0 0\n"), Some(7));
+        // an old kernel's line without steal, a per-CPU line only, nothing: no reading
+        assert_eq!(parse_stat_busy("cpu  1 2 3 4 5 6 7\n"), None);
+        assert_eq!(parse_stat_busy("cpu0 1 2 3 4 5 6 7 8\n"), None);
+        assert_eq!(parse_stat_busy(""), None);
+        // and this machine's own file reads, and only grows
+        if let Some(a) = machine_cpu_now() {
+            let b = machine_cpu_now().expect("read once, reads again");
+            assert!(a > 0.0 && b >= a, "{a} then {b}");
+        }
+    }
+
+    #[test]
+    fn short_samples_take_the_others_share_of_their_whole_table() {
+        // 23 ms samples (the 1 MiB pool copy): their own tick-counted readings are too coarse
+        let short = |o: f64| swo(0.023, 0.035, 0.005, o);
+        let mut table = vec![
+            series("seq", 1.0, vec![short(0.01); 10]),
+            series("pool", 2.0, vec![short(0.0); 10]),
+            series(PYTHON_KEY, 0.0, vec![swo(0.5, 0.5, 0.2, 0.5)]),
+        ];
+        // the table (Python left out): 0.1 s of others over 0.46 s, 0.22 cores: busy
+        share_short_readings(&mut table, &[false, false, true]);
+        let o = table[1].samples[0].others_cores().unwrap();
+        assert!((o - 0.1 / 0.46).abs() < 1e-9, "{o}");
+        assert!(table[1].busy(2).is_some());
+        assert_eq!(
+            table[2].samples[0].others,
+            Some(0.5),
+            "long samples keep theirs"
+        );
+        // the same table with others at 0.01 cores: the pool's shortfall is its own
+        let mut quiet = vec![
+            series("seq", 1.0, vec![swo(0.023, 0.023, 0.005, 0.0); 10]),
+            series("pool", 2.0, vec![swo(0.023, 0.035, 0.005, 0.0046); 10]),
+        ];
+        share_short_readings(&mut quiet, &[false, false]);
+        assert_eq!(quiet[1].busy(2), None);
+        // under the window in all: no reading at all, and cautious
+        let mut tiny = vec![series("pool", 2.0, vec![short(0.0); 4])];
+        share_short_readings(&mut tiny, &[false]);
+        assert_eq!(tiny[0].samples[0].others, None);
+        assert!(tiny[0].busy(2).is_some());
     }
 
     #[test]
