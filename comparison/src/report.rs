@@ -57,6 +57,9 @@ pub struct Row {
     /// Share of every measured run during which some task on the machine waited for a CPU
     /// (CPU pressure; empty where the kernel does not report it).
     pub cpu_wait_shares: Vec<f64>,
+    /// Cores' worth of CPU that other programs used during every measured run (the machine's
+    /// busy time from `/proc/stat` minus this program's; empty where it is unreadable).
+    pub cpu_others: Vec<f64>,
     /// Cores' worth of CPU the mode got (median CPU ÷ wall).
     pub cores_got: Option<f64>,
     /// Cores the mode can use at most (1 for sequential).
@@ -111,6 +114,11 @@ impl Row {
                 .samples
                 .iter()
                 .filter_map(measure::Sample::wait_share)
+                .collect(),
+            cpu_others: s
+                .samples
+                .iter()
+                .filter_map(measure::Sample::others_cores)
                 .collect(),
             cores_got: Some(s.cores_got()),
             cores_needed: Some(s.needs),
