@@ -15,9 +15,10 @@
 //! inflate the speedup):
 //! the CPU time of the workers (from `/proc/<pid>/schedstat`) and of this process
 //! ÷ wall time says how many cores they got, and the CPU pressure (`/proc/pressure/cpu`) says
-//! whether tasks waited for a CPU meanwhile: only cores missing *while tasks waited* make a
-//! target inconclusive (tiny tasks leave the workers idle between chunks on a quiet machine
-//! too; that is the pool's own figure). It also prints the median round trip of one
+//! whether tasks waited for a CPU meanwhile, and `/proc/stat` how much CPU other programs used:
+//! only cores missing *while tasks waited and other programs used ≥ 0.15 cores* make a target
+//! inconclusive (tiny tasks leave the workers idle between chunks on a quiet machine too, and a
+//! pool's own processes can wait on each other; those are the pool's own figures). It also prints the median round trip of one
 //! tiny task (`ProcessPool::round_trip_p50`), without chunks, for comparison.
 //!
 //! Run: `cargo run --release --bin c09_pool_map` (a debug build prints a warning: per-item
