@@ -735,18 +735,33 @@ pub struct Micro {
     /// unknown).
     pub waited: Option<f64>,
     /// Set when the machine was busy: the probes were short of cores and, where the kernel
-    /// reports CPU pressure, tasks waited for a CPU during the samples themselves.
+    /// reports them, tasks waited for a CPU during the samples themselves and other programs
+    /// used ≥ [`OTHERS_BUSY`] cores.
     pub busy: Option<Busy>,
 }
 
 impl Micro {
-    /// Figures of `us` (microseconds), judged by the probe (`probe` cores of `cores`) and by the
-    /// share of the measurement during which tasks waited for a CPU (`waited`): a low probe
-    /// with nothing waiting during the samples means the samples themselves were not disturbed.
-    pub fn new(us: Vec<f64>, probe: f64, cores: usize, waited: Option<f64>) -> Self {
+    /// Figures of `us` (microseconds), judged by the probe (`probe` cores of `cores`), by the
+    /// share of the measurement during which tasks waited for a CPU (`waited`) and by the cores'
+    /// worth of CPU other programs used meanwhile (`others`): a low probe means a busy machine
+    /// only if, during the samples themselves, tasks waited *and* other programs used the CPU.
+    /// A pool's own processes can wait on each other, and its idle workers can take a probe's
+    /// core: neither is the machine being busy.
+    pub fn new(
+        us: Vec<f64>,
+        probe: f64,
+        cores: usize,
+        waited: Option<f64>,
+        others: Option<f64>,
+    ) -> Self {
         let busy = classify(probe, cores as f64, cores)
             .filter(|_| waited.is_none_or(|w| w >= QUIET_WAIT))
-            .map(|b| Busy { waited, ..b });
+            .filter(|_| others.is_none_or(|o| o >= OTHERS_BUSY))
+            .map(|b| Busy {
+                waited,
+                others,
+                ..b
+            });
         Self {
             samples: us.len(),
             p50: percentile(&us, 50.0),
@@ -959,10 +974,31 @@ mod tests {
     #[test]
     fn micro_figures_are_busy_only_when_tasks_waited_during_the_samples() {
         let us = vec![10.0; 100];
-        assert!(Micro::new(us.clone(), 1.0, 2, None).busy.is_some());
-        assert!(Micro::new(us.clone(), 1.0, 2, Some(0.3)).busy.is_some());
-        assert!(Micro::new(us.clone(), 1.0, 2, Some(0.02)).busy.is_none());
-        assert!(Micro::new(us, 1.95, 2, Some(0.3)).busy.is_none());
+        assert!(Micro::new(us.clone(), 1.0, 2, None, None).busy.is_some());
+        assert!(
+            Micro::new(us.clone(), 1.0, 2, Some(0.3), None)
+                .busy
+                .is_some()
+        );
+        assert!(
+            Micro::new(us.clone(), 1.0, 2, Some(0.02), None)
+                .busy
+                .is_none()
+        );
+        assert!(
+            Micro::new(us.clone(), 1.95, 2, Some(0.3), None)
+                .busy
+                .is_none()
+        );
+        // A pool of 2 plus its parent wait on each other (the published pool map per item: a
+        // probe of 1.5 cores, 30 % waited), but no other program used the CPU: not busy.
+        assert!(
+            Micro::new(us.clone(), 1.5, 2, Some(0.3), Some(0.02))
+                .busy
+                .is_none()
+        );
+        let crowded = Micro::new(us, 1.0, 2, Some(0.3), Some(0.8)).busy;
+        assert_eq!(crowded.and_then(|b| b.others), Some(0.8));
     }
 
     #[test]

@@ -46,18 +46,33 @@ impl Op {
 
 impl Bench {
     /// Samples of one operation, judged by the cores the machine gave just before and just
-    /// after (the smaller of two probes: `measure` runs between them) and by whether tasks
-    /// waited for a CPU while the samples were taken (CPU pressure).
-    fn micro_of(&self, label: &str, measure: impl FnOnce() -> Result<Vec<f64>>) -> Result<Micro> {
+    /// after (the smaller of two probes: `measure` runs between them), by whether tasks waited
+    /// for a CPU while the samples were taken (CPU pressure) and by how much CPU other programs
+    /// used meanwhile (`/proc/stat` minus ours: `pids` are the pool workers whose CPU is ours).
+    fn micro_of(
+        &self,
+        label: &str,
+        pids: &[u32],
+        measure: impl FnOnce() -> Result<Vec<f64>>,
+    ) -> Result<Micro> {
         self.progress.step(label);
         let before = measure::probe_cores(self.cfg.cores, 30);
-        let (us, sample) = measure::sample(&[], measure)?;
+        let (us, sample) = measure::sample(pids, measure)?;
         let after = measure::probe_cores(self.cfg.cores, 30);
-        // a reading over less than the pressure window is too coarse to clear the probes
+        // a reading over less than its window is too coarse to clear the probes
         let waited = sample
             .wait_share()
             .filter(|_| sample.wall >= measure::PRESSURE_WINDOW);
-        Ok(Micro::new(us, before.min(after), self.cfg.cores, waited))
+        let others = sample
+            .others_cores()
+            .filter(|_| sample.wall >= measure::STAT_WINDOW);
+        Ok(Micro::new(
+            us,
+            before.min(after),
+            self.cfg.cores,
+            waited,
+            others,
+        ))
     }
 
     pub(crate) fn part_spawn(&mut self) -> Result<()> {
@@ -77,7 +92,7 @@ impl Bench {
         let exe = std::env::current_exe()?;
         let mut measured: Vec<(Op, Micro)> = Vec::new();
         let result = (|| -> Result<()> {
-            let m = self.micro_of("spawn threads", || {
+            let m = self.micro_of("spawn threads", &[], || {
                 spawn::samples_us(cfg.spawn_threads, || spawn::threads(1).map(drop))
             })?;
             measured.push((
@@ -86,21 +101,21 @@ impl Bench {
                     .goal(30.0, "p50 ≤ 30 µs"),
                 m,
             ));
-            let m = self.micro_of("spawn tokio", || {
+            let m = self.micro_of("spawn tokio", &[], || {
                 spawn::tokio_task_samples(&self.rt, cfg.spawn_tasks)
             })?;
             measured.push((
                 op("task", "tokio::spawn + await").python("task", "asyncio task"),
                 m,
             ));
-            let m = self.micro_of("spawn fork", || {
+            let m = self.micro_of("spawn fork", &[], || {
                 spawn::samples_us(cfg.spawn_forks, || spawn::fork(1).map(drop))
             })?;
             let mut o = op("fork", "fork + waitpid");
             // fork copies the parent's page tables: its cost grows with the parent's memory.
             o.note = format!("parent RSS {} MiB", memory::rss_kib().unwrap_or(0) / 1024);
             measured.push((o, m));
-            let m = self.micro_of("spawn re-exec", || {
+            let m = self.micro_of("spawn re-exec", &[], || {
                 spawn::samples_us(cfg.spawn_execs, || spawn::reexec_exe(&exe))
             })?;
             measured.push((
@@ -109,7 +124,7 @@ impl Bench {
                     .goal(1500.0, "p50 ≤ 1.5 ms"),
                 m,
             ));
-            let m = self.micro_of("thread-pool round trip", || {
+            let m = self.micro_of("thread-pool round trip", &[], || {
                 Ok(spawn::thread_pool_round_trips(&rayon, cfg.round_trips))
             })?;
             measured.push((
@@ -119,7 +134,7 @@ impl Bench {
                 m,
             ));
             pool.apply(&tiny)?; // every worker is up
-            let m = self.micro_of("process-pool round trip", || {
+            let m = self.micro_of("process-pool round trip", &pool.pids(), || {
                 spawn::samples_us(cfg.round_trips, || pool.apply(&tiny).map(drop))
             })?;
             measured.push((
@@ -129,7 +144,7 @@ impl Bench {
                 m,
             ));
             let jobs: Vec<Job<'_>> = (0..cfg.pool_map_items).map(|_| tiny.clone()).collect();
-            let m = self.micro_of("process-pool map", || {
+            let m = self.micro_of("process-pool map", &pool.pids(), || {
                 Ok(spawn::samples_us(3, || pool.map(&jobs).map(drop))?
                     .into_iter()
                     .map(|x| x / cfg.pool_map_items as f64)
@@ -150,7 +165,7 @@ impl Bench {
                 ("ping_process", "ping-pong round trip, 2 processes (pipe)"),
                 ("ping_task", "ping-pong round trip, 2 tokio tasks"),
             ] {
-                let m = self.micro_of(label, || match key {
+                let m = self.micro_of(label, &[], || match key {
                     "ping_thread" => spawn::thread_ping_pong(cfg.round_trips),
                     "ping_process" => spawn::process_ping_pong(cfg.round_trips),
                     _ => spawn::task_ping_pong(&self.rt, cfg.round_trips),
@@ -160,7 +175,7 @@ impl Bench {
                 measured.push((o, m));
             }
             let pools = if cfg.quick { 1 } else { 5 };
-            let m = self.micro_of("spawn pool", || {
+            let m = self.micro_of("spawn pool", &[], || {
                 spawn::samples_us(pools, || ProcessPool::new(cfg.cores)?.shutdown())
             })?;
             let mut o = op(
@@ -206,7 +221,13 @@ impl Bench {
             if let (Some(v), Some((mode, label))) = (&py, o.python)
                 && let Some(xs) = python::samples(v, mode)
             {
-                let pm = Micro::new(xs.iter().map(|x| x * 1e6).collect(), probe, cfg.cores, None);
+                let pm = Micro::new(
+                    xs.iter().map(|x| x * 1e6).collect(),
+                    probe,
+                    cfg.cores,
+                    None,
+                    None,
+                );
                 row.with_python(if label.is_empty() { mode } else { label }, pm.p50);
                 row.python_micro = Some(pm);
             }
