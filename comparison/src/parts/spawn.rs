@@ -48,7 +48,8 @@ impl Bench {
     /// Samples of one operation, judged by the cores the machine gave just before and just
     /// after (the smaller of two probes: `measure` runs between them), by whether tasks waited
     /// for a CPU while the samples were taken (CPU pressure) and by how much CPU other programs
-    /// used meanwhile (`/proc/stat` minus ours: `pids` are the pool workers whose CPU is ours).
+    /// used over probes and samples (`/proc/stat` minus ours: `pids` are the pool workers whose
+    /// CPU is ours).
     fn micro_of(
         &self,
         label: &str,
@@ -56,16 +57,23 @@ impl Bench {
         measure: impl FnOnce() -> Result<Vec<f64>>,
     ) -> Result<Micro> {
         self.progress.step(label);
-        let before = measure::probe_cores(self.cfg.cores, 30);
-        let (us, sample) = measure::sample(pids, measure)?;
-        let after = measure::probe_cores(self.cfg.cores, 30);
+        // Other programs' CPU is read over probes and samples together: the samples alone are
+        // often a few milliseconds, far below what /proc/stat's ticks can resolve, and the
+        // probes are what it must explain (a probe short of cores because of this program's
+        // own threads or pool workers is not a busy machine).
+        let (((us, sample), before, after), around) = measure::sample(pids, || {
+            let before = measure::probe_cores(self.cfg.cores, 100);
+            let measured = measure::sample(pids, measure)?;
+            let after = measure::probe_cores(self.cfg.cores, 100);
+            Ok((measured, before, after))
+        })?;
         // a reading over less than its window is too coarse to clear the probes
         let waited = sample
             .wait_share()
             .filter(|_| sample.wall >= measure::PRESSURE_WINDOW);
-        let others = sample
+        let others = around
             .others_cores()
-            .filter(|_| sample.wall >= measure::STAT_WINDOW);
+            .filter(|_| around.wall >= measure::STAT_WINDOW);
         Ok(Micro::new(
             us,
             before.min(after),
