@@ -359,7 +359,7 @@ fn pool_owner() {
 }
 
 fn owner_sigkilled_while_workers_are_busy() {
-    let (mut owner, line) = common::start_pool_owner();
+    let (mut owner, line) = common::start_owner("pool-owner");
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields.len(), 4, "{line:?}");
     let pids: Vec<u32> = fields[..3].iter().map(|p| p.parse().unwrap()).collect();
@@ -424,16 +424,7 @@ fn manager_owner() {
 }
 
 fn manager_dies_with_its_owner_whatever_thread_started_it() {
-    let mut owner = SelfCommand::new("manager-owner")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(owner.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let (mut owner, line) = common::start_owner("manager-owner");
     let (pid, socket) = line.trim().split_once(' ').unwrap_or_else(|| {
         kill(owner.id());
         let _ = owner.wait();

@@ -3,6 +3,9 @@
 //! `harness = false`: this test binary is its own child. `main` first checks for a role (like
 //! every example does), so `SelfCommand` can re-execute it.
 
+#[allow(dead_code, reason = "this binary uses only start_owner")]
+mod common;
+
 use std::io::Write;
 use std::time::Duration;
 
@@ -198,16 +201,7 @@ fn manager_survives_a_hostile_client() {
 }
 
 fn manager_exits_when_its_owner_dies() {
-    let mut owner = SelfCommand::new("manager-owner")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(owner.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let (mut owner, line) = common::start_owner("manager-owner");
     let server: u32 = line.trim().parse().unwrap();
     assert!(!owner.wait().unwrap().success());
     let deadline = std::time::Instant::now() + Duration::from_secs(10);

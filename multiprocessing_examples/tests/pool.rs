@@ -196,7 +196,7 @@ fn terminate_kills_now() {
 }
 
 fn workers_exit_when_the_pool_owner_dies() {
-    let (mut owner, line) = common::start_pool_owner();
+    let (mut owner, line) = common::start_owner("pool-owner");
     let workers: Vec<u32> = line
         .split_whitespace()
         .map(|p| p.parse().unwrap())

@@ -1,5 +1,5 @@
-//! Checks shared by the test binaries that run a real process pool (`tests/pool.rs`,
-//! `tests/faults.rs`), written once so that both assert the same thing.
+//! Checks shared by the test binaries that run a real process pool or manager (`tests/pool.rs`,
+//! `tests/faults.rs`, `tests/plumbing.rs`), written once so that they assert the same thing.
 
 use std::io::BufRead;
 use std::process::{Child, Stdio};
@@ -26,11 +26,11 @@ pub fn assert_task_panic_is_reported_and_worker_survives(pool: &ProcessPool) {
     );
 }
 
-/// Starts this test binary again in its role `pool-owner` (each binary's `main` says what that
-/// role does), with its stdout piped; returns the child and the first line it printed (the pids
-/// the owner reports once its pool is up).
-pub fn start_pool_owner() -> (Child, String) {
-    let mut owner = SelfCommand::new("pool-owner")
+/// Starts this test binary again in `role` (`pool-owner`, `manager-owner`: each binary's `main`
+/// says what the role does), with its stdout piped; returns the child and the first line it
+/// printed (what the owner reports once its pool or manager is up).
+pub fn start_owner(role: &str) -> (Child, String) {
+    let mut owner = SelfCommand::new(role)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
