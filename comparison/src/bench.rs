@@ -142,6 +142,17 @@ pub(crate) struct PyRounds {
 }
 
 impl PyRounds {
+    /// The command line of one Python run in the rounds: `flags` as `--name value`, then
+    /// `--runs 1 --warmup 0` (one sample of each Python mode per run: the rounds repeat the
+    /// runs, and drop their own warm-up rounds).
+    pub(crate) fn args(flags: &[(&str, String)]) -> Vec<String> {
+        flags
+            .iter()
+            .flat_map(|(name, value)| [format!("--{name}"), value.clone()])
+            .chain(["--runs", "1", "--warmup", "0"].map(String::from))
+            .collect()
+    }
+
     pub(crate) fn new() -> Self {
         Self {
             runs: std::cell::RefCell::new(Vec::new()),

@@ -46,19 +46,11 @@ impl Bench {
         // time), so it sums 0..python_n and the time is scaled to the same work, and the table
         // says so.
         let factor = cfg.cpu_n as f64 / cfg.py_cpu_n as f64;
-        let py_args: Vec<String> = [
-            "--n".into(),
-            cfg.py_cpu_n.to_string(),
-            "--chunks".into(),
-            cfg.cpu_chunks.to_string(),
-            "--workers".into(),
-            cfg.cores.to_string(),
-            "--runs".into(),
-            "1".into(),
-            "--warmup".into(),
-            "0".into(),
-        ]
-        .to_vec();
+        let py_args = PyRounds::args(&[
+            ("n", cfg.py_cpu_n.to_string()),
+            ("chunks", cfg.cpu_chunks.to_string()),
+            ("workers", cfg.cores.to_string()),
+        ]);
         let py_rounds = PyRounds::new();
         let capacity = std::cell::RefCell::new(Vec::new());
         let series = {

@@ -48,26 +48,18 @@ impl Bench {
                 if i >= cfg.warmup {
                     modes.insert_str(0, "sequential,");
                 }
-                vec![
-                    "--kind".to_owned(),
-                    if id == "io_sleep" { "sleep" } else { "http" }.to_owned(),
-                    "--addr".into(),
-                    server.addr().to_string(),
-                    "--latency-us".into(),
-                    cfg.io_latency.as_micros().to_string(),
-                    "--tasks".into(),
-                    n.to_string(),
-                    "--pool-workers".into(),
-                    cfg.io_workers.to_string(),
-                    "--runs".into(),
-                    "1".into(),
-                    "--warmup".into(),
-                    "0".into(),
-                    "--sequential-runs".into(),
-                    "1".into(),
-                    "--modes".into(),
-                    modes,
-                ]
+                PyRounds::args(&[
+                    (
+                        "kind",
+                        if id == "io_sleep" { "sleep" } else { "http" }.into(),
+                    ),
+                    ("addr", server.addr().to_string()),
+                    ("latency-us", cfg.io_latency.as_micros().to_string()),
+                    ("tasks", n.to_string()),
+                    ("pool-workers", cfg.io_workers.to_string()),
+                    ("sequential-runs", "1".into()),
+                    ("modes", modes),
+                ])
             };
             let py_rounds = PyRounds::new();
             // The five modes in rounds (sequential, threads, pool, processes, tokio, then again),

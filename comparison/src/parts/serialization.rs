@@ -80,20 +80,12 @@ impl Bench {
                         ("process_pool", "process pool (copy)"),
                         ("shared_memory", "process pool + shared memory"),
                     ];
-                    let py_args: Vec<String> = vec![
-                        "--tasks".into(),
-                        cfg.ser_tasks.to_string(),
-                        "--sizes".into(),
-                        size.to_string(),
-                        "--works".into(),
-                        py_work.to_string(),
-                        "--workers".into(),
-                        cfg.cores.to_string(),
-                        "--runs".into(),
-                        "1".into(),
-                        "--warmup".into(),
-                        "0".into(),
-                    ];
+                    let py_args = PyRounds::args(&[
+                        ("tasks", cfg.ser_tasks.to_string()),
+                        ("sizes", size.to_string()),
+                        ("works", py_work.to_string()),
+                        ("workers", cfg.cores.to_string()),
+                    ]);
                     let py_rounds = PyRounds::new();
                     let measured = {
                         let (data, shared, rayon, pool) = (&data, &shared, &rayon, &pool);

@@ -171,20 +171,12 @@ impl Bench {
             if n <= cfg.sweep_py_async_max {
                 py_kinds.push("asyncio");
             }
-            let py_args: Vec<String> = vec![
-                "--kind".into(),
-                "sleep".into(),
-                "--latency-us".into(),
-                cfg.sweep_latency.as_micros().to_string(),
-                "--tasks".into(),
-                n.to_string(),
-                "--runs".into(),
-                "1".into(),
-                "--warmup".into(),
-                "0".into(),
-                "--modes".into(),
-                py_kinds.join(","),
-            ];
+            let py_args = PyRounds::args(&[
+                ("kind", "sleep".into()),
+                ("latency-us", cfg.sweep_latency.as_micros().to_string()),
+                ("tasks", n.to_string()),
+                ("modes", py_kinds.join(",")),
+            ]);
             let py_rounds = PyRounds::new();
             // Every mode of this count, then Python, in rounds (no warm-up: the runtime, the
             // pools and the interpreter are warm from the parts before).

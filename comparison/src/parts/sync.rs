@@ -31,16 +31,10 @@ impl Bench {
         // In rounds; only the per-thread sums can use every core (the shared counter makes the
         // other two wait for each other), so only that row is judged against the cores.
         let factor = per as f64 / cfg.py_sync_per as f64;
-        let py_args: Vec<String> = vec![
-            "--threads".into(),
-            t.to_string(),
-            "--per".into(),
-            cfg.py_sync_per.to_string(),
-            "--runs".into(),
-            "1".into(),
-            "--warmup".into(),
-            "0".into(),
-        ];
+        let py_args = PyRounds::args(&[
+            ("threads", t.to_string()),
+            ("per", cfg.py_sync_per.to_string()),
+        ]);
         let py_rounds = PyRounds::new();
         let mut modes: Vec<Mode<'_>> = kinds
             .iter()
