@@ -1161,6 +1161,14 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         }
     }
 
+    /// The `first_failure` of a failed run (any other outcome fails the test).
+    fn first_failure_of(out: &str, err: &str) -> String {
+        match parse_outcome(false, out, err) {
+            Outcome::Failed { first_failure, .. } => first_failure,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn parses_a_harness_false_binary() {
         let out = "test a ... ok\ntest b ... FAILED\n\ntest result: FAILED. 1 passed; 1 failed\nfailures: [\"b\"]\n";
@@ -1185,21 +1193,16 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     fn shows_trybuild_verdicts_without_colours() {
         let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/trybuild-1.0.122/src/run.rs:103:13:\n1 of 1 tests failed\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
         let err = "test \u{1b}[1mtests/ui/x.rs\u{1b}[0m ... \u{1b}[31merror\n\u{1b}[31mExpected test case to fail to compile, but it succeeded.\u{1b}[0m\n";
-        match parse_outcome(false, out, err) {
-            Outcome::Failed { first_failure, .. } => {
-                assert!(
-                    first_failure
-                        .contains("Expected test case to fail to compile, but it succeeded."),
-                    "{first_failure}"
-                );
-                assert!(!first_failure.contains('\u{1b}'), "{first_failure}");
-                assert!(
-                    first_failure.contains("panicked at trybuild-1.0.122/src/run.rs:103:13:"),
-                    "{first_failure}"
-                );
-            }
-            other => panic!("{other:?}"),
-        }
+        let first_failure = first_failure_of(out, err);
+        assert!(
+            first_failure.contains("Expected test case to fail to compile, but it succeeded."),
+            "{first_failure}"
+        );
+        assert!(!first_failure.contains('\u{1b}'), "{first_failure}");
+        assert!(
+            first_failure.contains("panicked at trybuild-1.0.122/src/run.rs:103:13:"),
+            "{first_failure}"
+        );
     }
 
     #[test]
@@ -1210,42 +1213,34 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                    thread 'main' panicked at exercises/tests/ex08.rs:15:6:\n\
                    the pool run failed: WorkerDied\n\
                    note: run with `RUST_BACKTRACE=1`\n";
-        match parse_outcome(false, out, err) {
-            Outcome::Failed { first_failure, .. } => {
-                assert!(
-                    first_failure.starts_with("thread 'main' panicked"),
-                    "{first_failure}"
-                );
-                assert_eq!(
-                    first_failure.matches("a child process came back").count(),
-                    1,
-                    "{first_failure}"
-                );
-                assert!(!first_failure.contains("RUST_BACKTRACE"), "{first_failure}");
-            }
-            other => panic!("{other:?}"),
-        }
+        let first_failure = first_failure_of(out, err);
+        assert!(
+            first_failure.starts_with("thread 'main' panicked"),
+            "{first_failure}"
+        );
+        assert_eq!(
+            first_failure.matches("a child process came back").count(),
+            1,
+            "{first_failure}"
+        );
+        assert!(!first_failure.contains("RUST_BACKTRACE"), "{first_failure}");
     }
 
     #[test]
     fn leaves_out_build_warnings_and_the_backtrace_note() {
         let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at exercises/starters/x.rs:9:5:\nnot yet implemented\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
         let err = "warning: function `watch_owner` is never used\n   --> multiprocessing_examples/src/manager.rs:260:4\n    |\n260 | fn watch_owner(owner: Pid) {\n    |    ^^^^^^^^^^^\n    = note: `#[warn(dead_code)]` on by default\n\nwarning: `multiprocessing_examples` (lib) generated 1 warning\n   Compiling exercises v0.1.0\na worker said: bad input\n";
-        match parse_outcome(false, out, err) {
-            Outcome::Failed { first_failure, .. } => {
-                assert!(
-                    first_failure.contains("not yet implemented"),
-                    "{first_failure}"
-                );
-                assert!(
-                    first_failure.contains("a worker said: bad input"),
-                    "{first_failure}"
-                );
-                for noise in ["manager.rs", "watch_owner", "dead_code", "RUST_BACKTRACE"] {
-                    assert!(!first_failure.contains(noise), "{noise}: {first_failure}");
-                }
-            }
-            other => panic!("{other:?}"),
+        let first_failure = first_failure_of(out, err);
+        assert!(
+            first_failure.contains("not yet implemented"),
+            "{first_failure}"
+        );
+        assert!(
+            first_failure.contains("a worker said: bad input"),
+            "{first_failure}"
+        );
+        for noise in ["manager.rs", "watch_owner", "dead_code", "RUST_BACKTRACE"] {
+            assert!(!first_failure.contains(noise), "{noise}: {first_failure}");
         }
     }
 
@@ -1259,22 +1254,17 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                    not yet implemented\n\n\
                    thread 'watched' (3) panicked at exercises/starters/ex08.rs:66:5:\n\
                    not yet implemented: pool::serve_if_worker(TASKS)\n";
-        match parse_outcome(false, out, err) {
-            Outcome::Failed { first_failure, .. } => {
-                assert_eq!(
-                    first_failure.matches("ex08.rs:80:5").count(),
-                    1,
-                    "{first_failure}"
-                );
-                assert!(
-                    first_failure.ends_with(
-                        "ex08.rs:66:5:\nnot yet implemented: pool::serve_if_worker(TASKS)"
-                    ),
-                    "{first_failure}"
-                );
-            }
-            other => panic!("{other:?}"),
-        }
+        let first_failure = first_failure_of(out, err);
+        assert_eq!(
+            first_failure.matches("ex08.rs:80:5").count(),
+            1,
+            "{first_failure}"
+        );
+        assert!(
+            first_failure
+                .ends_with("ex08.rs:66:5:\nnot yet implemented: pool::serve_if_worker(TASKS)"),
+            "{first_failure}"
+        );
     }
 
     #[test]
