@@ -129,15 +129,6 @@ pub fn serial() -> std::sync::MutexGuard<'static, ()> {
     TURN.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A CPU-bound loop that the optimiser cannot remove (calibration work).
-pub fn spin(iterations: u64) -> u64 {
-    let mut acc: u64 = 1;
-    for i in 0..iterations {
-        acc = acc.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
-    }
-    std::hint::black_box(acc)
-}
-
 /// Asserts that `par` is at least `min_speedup` times faster than `seq` — when the machine can
 /// show it.
 ///
@@ -457,12 +448,12 @@ mod tests {
     fn running_threads_tell_one_thread_from_two() {
         let _turn = serial();
         let ((), one) = busy_threads(|| {
-            spin(60_000_000);
+            utilities::timing::spin(60_000_000);
         });
         let ((), two) = busy_threads(|| {
             std::thread::scope(|s| {
-                s.spawn(|| spin(60_000_000));
-                s.spawn(|| spin(60_000_000));
+                s.spawn(|| utilities::timing::spin(60_000_000));
+                s.spawn(|| utilities::timing::spin(60_000_000));
             });
         });
         // Other unit tests of this binary may run meanwhile (one of them unwinds a panic, which

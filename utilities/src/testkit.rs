@@ -244,14 +244,9 @@ pub use crate::timing::cores_used;
 /// taken away by a hypervisor. Ask it before failing a speedup claim: a machine that reads low
 /// cannot show the speedup, and the claim is skipped with that figure.
 pub fn two_core_capacity() -> f64 {
-    fn cpu_loop() {
-        let mut acc: u64 = 1;
-        for i in 0..60_000_000_u64 {
-            acc = acc.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
-        }
-        std::hint::black_box(acc);
-    }
-    crate::timing::parallel_capacity(2, None, &cpu_loop)
+    crate::timing::parallel_capacity(2, None, &|| {
+        crate::timing::spin(60_000_000);
+    })
 }
 
 /// The toolchain's `rustc` (`$RUSTC`, else `rustc`) set up to type-check one file the way the
