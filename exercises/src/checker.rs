@@ -877,6 +877,25 @@ pub struct Mutant {
     pub mistake: String,
 }
 
+impl Mutant {
+    /// The wrong solution itself: the mutant's changes applied to its solution (or to the file
+    /// its `//! Base:` line names).
+    ///
+    /// # Errors
+    /// A file that cannot be read, or changes that do not apply (with the mutant's path).
+    pub fn wrong_solution(&self) -> Result<String, String> {
+        let root = workspace_root();
+        let read = |path: &str| {
+            std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))
+        };
+        let mutation = read(&self.path)?;
+        let base = crate::mutation::base(&mutation)
+            .map_or_else(|| self.exercise.solution_path(), str::to_owned);
+        crate::mutation::apply(&read(&base)?, &mutation)
+            .map_err(|e| format!("{}: {e} ({base})", self.path))
+    }
+}
+
 /// Every mutant of the corpus, in exercise order, then by name.
 pub fn mutants() -> Vec<Mutant> {
     let root = workspace_root();
@@ -931,15 +950,7 @@ pub fn includable(text: &str) -> String {
 /// Applies the mutant's changes to its solution and writes the includable result under the
 /// target dir; returns its path.
 fn prepare_mutant(m: &Mutant) -> Result<PathBuf, String> {
-    let root = workspace_root();
-    let read = |path: &str| {
-        std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))
-    };
-    let mutation = read(&m.path)?;
-    let base =
-        crate::mutation::base(&mutation).map_or_else(|| m.exercise.solution_path(), str::to_owned);
-    let text = crate::mutation::apply(&read(&base)?, &mutation)
-        .map_err(|e| format!("{}: {e} ({base})", m.path))?;
+    let text = m.wrong_solution()?;
     let prepared = check_target_dir()
         .join("exercises-mutants")
         .join(m.exercise.name)
